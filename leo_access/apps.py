@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeoAccessConfig(AppConfig):
+    name = "leo_access"
+    verbose_name = "LEO Access"

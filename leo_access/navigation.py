@@ -1,0 +1,33 @@
+"""The service navigation each person sees, from what they may do."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .permissions import has_permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+# (label, URL name, the action that makes the link worth showing)
+_ITEMS = [
+    ("Your account", "account_email", "account.manage"),
+]
+
+
+def navigation_for(request) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for label, name, action in _ITEMS:
+        if not has_permission(user, action):
+            continue
+        url = reverse(name)
+        items.append(NavItem(label, url, request.path.startswith(url)))
+    return items

@@ -1,0 +1,90 @@
+"""What each role may do: one table, and one check used everywhere.
+
+Every action names the roles that may perform it. Actions on an object add a
+rule about that object (for example, "a member of this application's team").
+Views, services and templates all ask `has_permission(user, action, obj)`.
+State rules (an application can only be submitted from draft) are not
+permissions: the state machine enforces them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .roles import REVIEWER_ROLES, STAFF_ROLES, Role, department_of, roles_of
+
+ObjectRule = Callable[[object, object], bool]
+
+
+def is_member(user, application) -> bool:
+    return application.is_member(user)
+
+
+def is_coordinator(user, application) -> bool:
+    return application.is_coordinator(user)
+
+
+def holds_current_stage(user, application) -> bool:
+    """Whoever holds the application's current stage may query it."""
+    held = roles_of(user)
+    if application.state == "ras_check":
+        return Role.RAS_OFFICER in held
+    if application.state == "department_review":
+        return department_of(user) is not None
+    if application.state == "panel_review":
+        return Role.PANEL_MEMBER in held
+    return False
+
+
+def member_or_staff(user, application) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES) or application.is_member(user)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    on_object: ObjectRule | None = None
+    description: str = ""
+
+
+def _rule(roles, on_object=None, description=""):
+    return Rule(frozenset(roles), on_object, description)
+
+
+ANY_ROLE = frozenset(Role)
+RESEARCHER = {Role.RESEARCHER}
+
+PERMISSIONS: dict[str, Rule] = {
+    # Accounts and site
+    "account.manage": _rule(ANY_ROLE, description="Manage one's own account"),
+    "admin_site.use": _rule({Role.ADMIN}, description="Use the Django admin site"),
+    # Applications, researcher side
+    "application.list_own": _rule(RESEARCHER, description="List the applications one is a member of"),
+    "application.create": _rule(RESEARCHER, description="Start a new application"),
+    "application.view": _rule(ANY_ROLE, member_or_staff, "View an application and its timeline"),
+    "application.edit": _rule(RESEARCHER, is_coordinator, "Edit a draft or queried application"),
+    "application.submit": _rule(RESEARCHER, is_coordinator, "Submit a draft application"),
+    "application.resubmit": _rule(RESEARCHER, is_coordinator, "Answer a query and resubmit"),
+    "application.withdraw": _rule(RESEARCHER, is_coordinator, "Withdraw an open application"),
+    # Staff decisions
+    "application.query": _rule(STAFF_ROLES, holds_current_stage, "Send questions to the applicant"),
+    "application.pass_intake": _rule({Role.RAS_OFFICER}, description="Pass intake to department review"),
+    "application.reject_intake": _rule({Role.RAS_OFFICER}, description="Reject at intake"),
+    "application.decide_department": _rule(REVIEWER_ROLES, description="Record a department's decision"),
+    "application.accredit": _rule({Role.PANEL_MEMBER}, description="Accredit at panel"),
+    "application.reject_panel": _rule({Role.PANEL_MEMBER}, description="Reject at panel"),
+    "application.grant_access": _rule({Role.RAS_OFFICER}, description="Grant access once declarations are signed"),
+    "application.close": _rule({Role.ADMIN}, description="Close a project"),
+}
+
+
+def has_permission(user, action: str, obj=None) -> bool:
+    """May `user` perform `action` (on `obj`)? Unknown actions are refused loudly."""
+    try:
+        rule = PERMISSIONS[action]
+    except KeyError:
+        raise KeyError(f"No permission rule for action {action!r}; add it to PERMISSIONS.") from None
+    if not (roles_of(user) & rule.roles):
+        return False
+    if obj is not None and rule.on_object is not None:
+        return rule.on_object(user, obj)
+    return True

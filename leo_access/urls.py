@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,63 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+from leo_access.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_test_media_and_queue():
+    """Each run starts with an empty media folder and an empty test broker database."""
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process consuming from Redis and writing to the test database.
+
+    Tests that use it must commit their data: mark them django_db(transaction=True).
+    """
+    database = settings.DATABASES["default"]
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "leo_access.settings.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "leo_access", "worker", "--pool=solo", "-n", node, "--loglevel=INFO"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The test worker exited early; see {log.name}")
+        if celery_app.control.ping(destination=[node], timeout=0.5):
+            break
+    else:
+        process.kill()
+        raise RuntimeError(f"The test worker did not answer within 60 s; see {log.name}")
+    yield node
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
