@@ -56,9 +56,9 @@ def test_sign_in_with_email_reaches_the_signed_in_home_page(client):
 
 
 def test_sign_up_requires_email_verification(client, mailoutbox):
+    passphrase = "a-sturdy-passphrase-42"
     response = client.post(
-        "/accounts/signup/",
-        {"email": "new.person@example.org", "password1": "a-sturdy-passphrase-42", "password2": "a-sturdy-passphrase-42"},
+        "/accounts/signup/", {"email": "new.person@example.org", "password1": passphrase, "password2": passphrase}
     )
 
     assert response.status_code == 302
