@@ -49,3 +49,33 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.get_full_name()
+
+
+class AccreditationType(models.TextChoices):
+    FULL = "full", "Full"
+    PROVISIONAL = "provisional", "Provisional"
+
+
+class ResearcherProfile(models.Model):
+    """A researcher's organisation and Digital Economy Act accreditation.
+
+    Accreditation numbers have no public format, so the reference is an opaque string.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="researcher_profile")
+    organisation = models.CharField(max_length=200, blank=True)
+    accreditation_type = models.CharField(max_length=20, choices=AccreditationType.choices, blank=True)
+    accreditation_reference = models.CharField(max_length=100, blank=True)
+    accreditation_valid_from = models.DateField(null=True, blank=True)
+    accreditation_valid_until = models.DateField(null=True, blank=True)
+    supervisor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_researchers",
+        help_text="A provisional researcher's fully accredited supervisor at the same organisation.",
+    )
+
+    def __str__(self):
+        return f"{self.user}: {self.get_accreditation_type_display() or 'no accreditation'}"

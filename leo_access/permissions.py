@@ -10,6 +10,7 @@ permissions: the state machine enforces them.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .actors import SYSTEM
 from .roles import REVIEWER_ROLES, STAFF_ROLES, Role, department_of, roles_of
 
 ObjectRule = Callable[[object, object], bool]
@@ -44,10 +45,12 @@ class Rule:
     roles: frozenset[Role]
     on_object: ObjectRule | None = None
     description: str = ""
+    # The service itself may do this without a person (for example when the last declaration is signed).
+    automatic: bool = False
 
 
-def _rule(roles, on_object=None, description=""):
-    return Rule(frozenset(roles), on_object, description)
+def _rule(roles, on_object=None, description="", automatic=False):
+    return Rule(frozenset(roles), on_object, description, automatic)
 
 
 ANY_ROLE = frozenset(Role)
@@ -68,12 +71,14 @@ PERMISSIONS: dict[str, Rule] = {
     # Staff decisions
     "application.query": _rule(STAFF_ROLES, holds_current_stage, "Send questions to the applicant"),
     "application.pass_intake": _rule({Role.RAS_OFFICER}, description="Pass intake to department review"),
-    "application.reject_intake": _rule({Role.RAS_OFFICER}, description="Reject at intake"),
-    "application.decide_department": _rule(REVIEWER_ROLES, description="Record a department's decision"),
+    "application.reject": _rule(STAFF_ROLES, holds_current_stage, "Reject at the stage one holds"),
+    "application.decide_department": _rule(REVIEWER_ROLES, description="Record one's own department's decision"),
     "application.accredit": _rule({Role.PANEL_MEMBER}, description="Accredit at panel"),
-    "application.reject_panel": _rule({Role.PANEL_MEMBER}, description="Reject at panel"),
-    "application.grant_access": _rule({Role.RAS_OFFICER}, description="Grant access once declarations are signed"),
-    "application.close": _rule({Role.ADMIN}, description="Close a project"),
+    "application.grant_access": _rule(
+        {Role.RAS_OFFICER}, description="Grant access once declarations are signed", automatic=True
+    ),
+    "application.close": _rule({Role.ADMIN}, description="Close a project", automatic=True),
+    "declaration.sign": _rule(RESEARCHER, is_member, "Sign one's own Individual Declaration"),
 }
 
 
@@ -83,6 +88,8 @@ def has_permission(user, action: str, obj=None) -> bool:
         rule = PERMISSIONS[action]
     except KeyError:
         raise KeyError(f"No permission rule for action {action!r}; add it to PERMISSIONS.") from None
+    if user is SYSTEM:
+        return rule.automatic
     if not (roles_of(user) & rule.roles):
         return False
     if obj is not None and rule.on_object is not None:

@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leo_access.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
     },
+    "close-ended-projects": {
+        "task": "reviews.tasks.close_ended_projects",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 # Pages --------------------------------------------------------------------------------

@@ -1,0 +1,144 @@
+"""The one way an application's state changes.
+
+A service opens a transaction, locks the row with `lock`, checks what the person saw
+with `ensure_state`, and calls `apply`, which checks permission, runs the django-fsm
+transition, saves, appends the event and queues notifications after commit.
+"""
+
+from django.db import transaction
+from django_fsm import can_proceed, has_transition_perm
+
+from leo_access.actors import SYSTEM
+from leo_access.permissions import PERMISSIONS, has_permission
+from leo_access.roles import Department, roles_of
+
+from . import clock
+from .errors import NotPermitted, StaleState
+from .models import Application, ApplicationEvent, DepartmentReview
+from .states import State
+
+
+def lock(application_id) -> Application:
+    """The application row, locked until the transaction ends."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock() must be called inside transaction.atomic()")
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+def stale_message(application: Application) -> str:
+    return (
+        f"This application was updated by someone else. It is now at the stage "
+        f"“{application.get_state_display()}”; check it before you try again."
+    )
+
+
+def ensure_state(application: Application, expected_state: str | None, *allowed: str):
+    """Refuse when the application has moved on from the state the person acted on."""
+    if expected_state and application.state != expected_state:
+        raise StaleState(stale_message(application), current_state=application.state)
+    if allowed and application.state not in allowed:
+        raise StaleState(stale_message(application), current_state=application.state)
+
+
+def authorise(user, action: str, application: Application):
+    if not has_permission(user, action, application):
+        raise NotPermitted("You do not have permission to do that to this application.")
+
+
+def acting_role(user, action: str) -> str:
+    """The role a person acted in, as the event log records it."""
+    if user is SYSTEM:
+        return "system"
+    rule = PERMISSIONS[action]
+    if rule.on_object is not None and rule.on_object.__name__ == "is_coordinator":
+        return "coordinator"
+    held = sorted(role.value for role in roles_of(user) & rule.roles)
+    return held[0] if held else "unknown"
+
+
+def record(
+    application: Application,
+    *,
+    kind: str,
+    by,
+    role: str,
+    from_state: str | None = None,
+    comment: str = "",
+    data: dict | None = None,
+) -> ApplicationEvent:
+    """Append an event. Inside the caller's transaction, so it commits or vanishes with the change."""
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=kind,
+        actor=None if by is SYSTEM else by,
+        actor_role=role,
+        from_state=from_state or application.state,
+        to_state=application.state,
+        at=clock.now(),
+        comment=comment,
+        data=data or {},
+    )
+    transaction.on_commit(lambda: _queue_notifications(event.pk))
+    return event
+
+
+def _queue_notifications(event_id: int):
+    from .tasks import notify_event
+
+    notify_event.delay(event_id)
+
+
+def apply(
+    application: Application,
+    transition_name: str,
+    *,
+    by,
+    action: str,
+    kind: str,
+    comment: str = "",
+    data: dict | None = None,
+    **arguments,
+) -> ApplicationEvent:
+    """Run one transition on a locked application and append its event."""
+    method = getattr(application, transition_name)
+    if not can_proceed(method):
+        raise StaleState(stale_message(application), current_state=application.state)
+    if not has_transition_perm(method, by):
+        raise NotPermitted("You do not have permission to do that to this application.")
+    from_state = application.state
+    method(at=clock.now(), **arguments)
+    application.save()
+    return record(
+        application,
+        kind=kind,
+        by=by,
+        role=acting_role(by, action),
+        from_state=from_state,
+        comment=comment,
+        data=data,
+    )
+
+
+def open_department_reviews(application: Application):
+    """Open a pending review for each department (DfE, HMRC, DWP)."""
+    at = clock.now()
+    DepartmentReview.objects.bulk_create(
+        [DepartmentReview(application=application, department=department, opened_at=at) for department in Department]
+    )
+
+
+def reopen_department_reviews(application: Application, *, by, role: str, reason: str):
+    """Every department reviews again: the decisions made so far are kept, but superseded."""
+    at = clock.now()
+    application.department_reviews.filter(superseded_at__isnull=True).update(superseded_at=at)
+    open_department_reviews(application)
+    record(application, kind="department_reviews_reopened", by=by, role=role, comment=reason)
+
+
+def current_department_reviews(application: Application):
+    return application.department_reviews.filter(superseded_at__isnull=True).order_by("department")
+
+
+def assert_department_review(application: Application):
+    if application.state != State.DEPARTMENT_REVIEW:
+        raise StaleState(stale_message(application), current_state=application.state)

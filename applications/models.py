@@ -1,0 +1,386 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django_fsm import GET_STATE, FSMField, FSMModelMixin, transition
+
+from leo_access.roles import Department
+
+from .states import OPEN_STATES, QUERYABLE_STATES, State
+
+
+def _may(action):
+    """A transition's permission: the one permission table decides."""
+
+    def check(instance, user):
+        from leo_access.permissions import has_permission
+
+        return has_permission(user, action, instance)
+
+    check.action = action
+    return check
+
+
+def _return_to_querying_stage(instance, *args, **kwargs):
+    return instance.queried_from
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number issued in a year (LEO-2026-0042)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Application(FSMModelMixin, models.Model):
+    """An application for access to LEO: its answers and where it stands.
+
+    `state` changes only through the transitions below, called by the services in
+    `applications.lifecycle`, `reviews.services` and `declarations.services`.
+    Transition methods set fields and nothing else.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Project details
+    title = models.CharField(max_length=250)
+    lay_summary = models.TextField(blank=True)
+    abstract = models.TextField(blank=True)
+    research_questions = models.TextField(blank=True)
+    methodology = models.TextField(blank=True)
+    software = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    funder = models.CharField(max_length=250, blank=True)
+
+    # Public benefit
+    public_benefit_categories = models.JSONField(default=list, blank=True)
+    public_benefit_statement = models.TextField(blank=True)
+    dissemination_plan = models.TextField(blank=True)
+    publication_committed = models.BooleanField(default=False)
+
+    # Ethics
+    ethics_route = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("self_assessment", "UKSA ethics self-assessment"), ("committee", "Another ethics committee")],
+    )
+    ethics_self_assessment = models.JSONField(default=dict, blank=True)
+    ethics_committee_name = models.CharField(max_length=250, blank=True)
+    ethics_committee_reference = models.CharField(max_length=100, blank=True)
+    ethics_approval_date = models.DateField(null=True, blank=True)
+    ethics_approval_letter = models.FileField(upload_to="ethics-letters/%Y/", blank=True)
+
+    # Lifecycle records, set only by transitions
+    stage_entered_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    queried_from = models.CharField(max_length=30, blank=True, choices=State.choices)
+    rejected_at_stage = models.CharField(max_length=30, blank=True, choices=State.choices)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    accredited_at = models.DateTimeField(null=True, blank=True)
+    accreditation_ends_on = models.DateField(null=True, blank=True)
+    panel_meeting_date = models.DateField(null=True, blank=True)
+    panel_members_present = models.TextField(blank=True)
+    panel_conditions = models.TextField(blank=True)
+    access_granted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "stage_entered_at"])]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    # Who is who ----------------------------------------------------------------------
+
+    def current_members(self):
+        return self.team_members.filter(status=TeamMember.Status.ACCEPTED)
+
+    def is_member(self, user) -> bool:
+        if not getattr(user, "pk", None):
+            return False
+        return self.team_members.filter(user=user, status=TeamMember.Status.ACCEPTED).exists()
+
+    def is_coordinator(self, user) -> bool:
+        if not getattr(user, "pk", None):
+            return False
+        return self.team_members.filter(
+            user=user, status=TeamMember.Status.ACCEPTED, role=TeamMember.Role.COORDINATOR
+        ).exists()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    # Transitions -------------------------------------------------------------------
+
+    @transition(field=state, source=State.DRAFT, target=State.RAS_CHECK, permission=_may("application.submit"))
+    def submit(self, *, at):
+        self.submitted_at = at
+        self.stage_entered_at = at
+
+    @transition(field=state, source=QUERYABLE_STATES, target=State.QUERIED, permission=_may("application.query"))
+    def query(self, *, at):
+        self.queried_from = self.state
+        self.stage_entered_at = at
+
+    @transition(
+        field=state,
+        source=State.QUERIED,
+        target=GET_STATE(_return_to_querying_stage, states=QUERYABLE_STATES),
+        permission=_may("application.resubmit"),
+    )
+    def resubmit(self, *, at):
+        self.stage_entered_at = at
+
+    @transition(
+        field=state,
+        source=State.RAS_CHECK,
+        target=State.DEPARTMENT_REVIEW,
+        permission=_may("application.pass_intake"),
+    )
+    def pass_intake(self, *, at):
+        self.stage_entered_at = at
+
+    @transition(
+        field=state,
+        source=State.DEPARTMENT_REVIEW,
+        target=State.PANEL_REVIEW,
+        permission=_may("application.decide_department"),
+    )
+    def complete_department_review(self, *, at):
+        self.stage_entered_at = at
+
+    @transition(field=state, source=QUERYABLE_STATES, target=State.REJECTED, permission=_may("application.reject"))
+    def reject(self, *, at):
+        self.rejected_at_stage = self.state
+        self.decided_at = at
+        self.stage_entered_at = at
+
+    @transition(
+        field=state, source=State.PANEL_REVIEW, target=State.ACCREDITED, permission=_may("application.accredit")
+    )
+    def accredit(self, *, at, meeting_date, members_present, conditions, ends_on):
+        self.decided_at = at
+        self.accredited_at = at
+        self.stage_entered_at = at
+        self.panel_meeting_date = meeting_date
+        self.panel_members_present = members_present
+        self.panel_conditions = conditions
+        self.accreditation_ends_on = ends_on
+
+    @transition(
+        field=state,
+        source=State.ACCREDITED,
+        target=State.ACCESS_GRANTED,
+        permission=_may("application.grant_access"),
+    )
+    def grant_access(self, *, at):
+        self.access_granted_at = at
+        self.stage_entered_at = at
+
+    @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN, permission=_may("application.withdraw"))
+    def withdraw(self, *, at):
+        self.withdrawn_at = at
+        self.stage_entered_at = at
+
+    @transition(field=state, source=State.ACCESS_GRANTED, target=State.CLOSED, permission=_may("application.close"))
+    def close(self, *, at):
+        self.closed_at = at
+        self.stage_entered_at = at
+
+
+class TeamMember(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "Project co-ordinator"
+        MEMBER = "member", "Researcher"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REMOVED = "removed", "Removed"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "email"],
+                condition=~models.Q(status="removed") & ~models.Q(status="declined"),
+                name="one_live_membership_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()}, {self.get_status_display()})"
+
+
+class VariableRequestForm(models.Model):
+    """One uploaded version of an application's Variable Request Form. Never overwritten."""
+
+    class Validation(models.TextChoices):
+        PENDING = "pending", "Waiting to be checked"
+        RUNNING = "running", "Being checked"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Has errors"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="variable_request_forms")
+    version = models.PositiveIntegerField()
+    file = models.FileField(upload_to="variable-request-forms/%Y/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    validation_status = models.CharField(max_length=20, choices=Validation.choices, default=Validation.PENDING)
+    validation_started_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "-version"]
+        constraints = [models.UniqueConstraint(fields=["application", "version"], name="one_vrf_per_version")]
+
+    def __str__(self):
+        return f"{self.application.reference} form v{self.version}"
+
+
+class Query(models.Model):
+    """Questions sent back to the applicant at a stage, and the co-ordinator's answers."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="queries")
+    stage = models.CharField(max_length=30, choices=State.choices)
+    questions = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by_role = models.CharField(max_length=30)
+    raised_at = models.DateTimeField()
+    # The data request as it stood when the query was raised (latest form's SHA-256).
+    data_fingerprint = models.CharField(max_length=64, blank=True)
+    answers = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        verbose_name_plural = "queries"
+
+    def __str__(self):
+        return f"Query on {self.application.reference} at {self.get_stage_display()}"
+
+
+class DepartmentReview(models.Model):
+    """One department's decision on one round of department review."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="department_reviews")
+    department = models.CharField(max_length=10, choices=Department.choices)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField()
+    # Set when a resubmission changed the data requested and every department reviews again.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "department", "opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "department"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_review_per_department",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_department_display()} review of {self.application.reference}: {self.get_decision_display()}"
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The event log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The event log is append-only.")
+
+
+class ApplicationEvent(models.Model):
+    """One entry in an application's audit trail. Append-only: never updated or deleted.
+
+    On PostgreSQL a trigger also refuses UPDATE and DELETE (see the migration).
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=30, choices=State.choices)
+    to_state = models.CharField(max_length=30, choices=State.choices)
+    at = models.DateTimeField(db_index=True)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"]), models.Index(fields=["kind", "at"])]
+
+    def __str__(self):
+        return f"{self.application_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The event log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The event log is append-only.")
+
+    @property
+    def is_transition(self) -> bool:
+        return self.from_state != self.to_state
+
+
+class NotificationSent(models.Model):
+    """That an event's e-mail went to a recipient, so a repeated task never sends it twice."""
+
+    event = models.ForeignKey(ApplicationEvent, on_delete=models.PROTECT, related_name="+")
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="one_email_per_event_recipient")]
+
+    def __str__(self):
+        return f"{self.event} to {self.recipient}"

@@ -1,0 +1,146 @@
+"""Reads: what a person may see of applications, and the facts the rules judge."""
+
+from django.db.models import Q, QuerySet
+
+from leo_access.permissions import has_permission
+from leo_access.roles import STAFF_ROLES, roles_of
+
+from .ethics import self_assessment_complete
+from .models import Application, ApplicationEvent, TeamMember, VariableRequestForm
+from .rules import MemberFacts, Section, SectionStatus, SubmissionFacts
+
+PROJECT_FIELDS = [
+    "title",
+    "lay_summary",
+    "abstract",
+    "research_questions",
+    "methodology",
+    "software",
+    "start_date",
+    "end_date",
+    "funder",
+]
+
+
+def applications_for_member(user) -> QuerySet[Application]:
+    """Applications the person leads or is a member of (accepted or invited)."""
+    return (
+        Application.objects.filter(
+            Q(team_members__user=user)
+            & Q(team_members__status__in=[TeamMember.Status.ACCEPTED, TeamMember.Status.INVITED])
+        )
+        .distinct()
+        .order_by("-updated_at")
+    )
+
+
+def application_for(user, application_id) -> Application | None:
+    """The application if this person may see it, else None (shown as 404, so existence is not revealed)."""
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None or not has_permission(user, "application.view", application):
+        return None
+    return application
+
+
+def is_staff_viewer(user) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+def latest_form(application: Application) -> VariableRequestForm | None:
+    return application.variable_request_forms.order_by("-version").first()
+
+
+def data_fingerprint(application: Application) -> str:
+    """What identifies the data requested now: the latest form's SHA-256."""
+    form = latest_form(application)
+    return form.sha256 if form else ""
+
+
+def _status(filled: list[bool]) -> SectionStatus:
+    if all(filled):
+        return SectionStatus.COMPLETED
+    if any(filled):
+        return SectionStatus.IN_PROGRESS
+    return SectionStatus.NOT_STARTED
+
+
+def ethics_evidence(application: Application) -> bool:
+    if application.ethics_route == "self_assessment":
+        return self_assessment_complete(application.ethics_self_assessment or {})
+    if application.ethics_route == "committee":
+        return all(
+            [
+                application.ethics_committee_name.strip(),
+                application.ethics_committee_reference.strip(),
+                application.ethics_approval_date,
+                application.ethics_approval_letter,
+            ]
+        )
+    return False
+
+
+def section_statuses(application: Application) -> dict[Section, SectionStatus]:
+    project = [bool(str(getattr(application, name) or "").strip()) for name in PROJECT_FIELDS]
+    if all(project) and application.start_date >= application.end_date:
+        project[-1] = False  # dates in the wrong order are not complete
+    public_benefit = [
+        bool(application.public_benefit_categories),
+        bool(application.public_benefit_statement.strip()),
+        bool(application.dissemination_plan.strip()),
+        application.publication_committed,
+    ]
+    members = list(application.team_members.all())
+    accepted = [m for m in members if m.status == TeamMember.Status.ACCEPTED]
+    team = [
+        sum(1 for m in accepted if m.role == TeamMember.Role.COORDINATOR) == 1,
+        not any(m.status == TeamMember.Status.INVITED for m in members),
+    ]
+    form = latest_form(application)
+    data = [form is not None, form is not None and form.validation_status == VariableRequestForm.Validation.PASSED]
+    ethics = [bool(application.ethics_route), ethics_evidence(application)]
+    return {
+        Section.PROJECT: _status(project),
+        Section.PUBLIC_BENEFIT: _status(public_benefit),
+        Section.TEAM: _status(team),
+        Section.DATA: _status(data),
+        Section.ETHICS: _status(ethics),
+    }
+
+
+def member_facts(member: TeamMember) -> MemberFacts:
+    user = member.user
+    profile = getattr(user, "researcher_profile", None) if user else None
+    return MemberFacts(
+        email=member.email,
+        name=(user.full_name if user else "") or member.email,
+        is_coordinator=member.role == TeamMember.Role.COORDINATOR,
+        accepted=member.status == TeamMember.Status.ACCEPTED,
+        organisation=profile.organisation if profile else "",
+        accreditation_type=profile.accreditation_type if profile else "",
+        accreditation_reference=profile.accreditation_reference if profile else "",
+        valid_from=profile.accreditation_valid_from if profile else None,
+        valid_until=profile.accreditation_valid_until if profile else None,
+        supervisor_email=(profile.supervisor.email if profile and profile.supervisor else ""),
+    )
+
+
+def submission_facts(application: Application) -> SubmissionFacts:
+    members = list(
+        application.team_members.select_related("user__researcher_profile__supervisor").exclude(
+            status__in=[TeamMember.Status.REMOVED, TeamMember.Status.DECLINED]
+        )
+    )
+    form = latest_form(application)
+    return SubmissionFacts(
+        section_statuses=section_statuses(application),
+        members=[member_facts(m) for m in members],
+        end_date=application.end_date,
+        latest_form_status=form.validation_status if form else None,
+        ethics_evidence=ethics_evidence(application),
+        publication_committed=application.publication_committed,
+        pending_invitations=sum(1 for m in members if m.status == TeamMember.Status.INVITED),
+    )
+
+
+def timeline(application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("at", "id")

@@ -1,0 +1,113 @@
+"""Helpers that move applications through the lifecycle with the real services."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from applications.models import Application, DepartmentReview
+from applications.services import submit_application, withdraw_application
+from applications.states import State
+from declarations.models import Declaration
+from declarations.services import sign_declaration
+from leo_access.models import User
+from leo_access.roles import Role
+from reviews.services import (
+    accredit_application,
+    close_project,
+    pass_intake,
+    query_application,
+    record_department_decision,
+)
+
+from .factories import ApplicationFactory, add_member, coordinator_of, researcher, staff
+
+
+@dataclass
+class People:
+    ras: User
+    dfe: User
+    hmrc: User
+    dwp: User
+    panel: User
+    admin: User
+    outsider: User
+
+    @classmethod
+    def create(cls):
+        return cls(
+            ras=staff(Role.RAS_OFFICER),
+            dfe=staff(Role.DFE_REVIEWER),
+            hmrc=staff(Role.HMRC_REVIEWER),
+            dwp=staff(Role.DWP_REVIEWER),
+            panel=staff(Role.PANEL_MEMBER),
+            admin=staff(Role.ADMIN),
+            outsider=researcher(),
+        )
+
+    def reviewer(self, department: str) -> User:
+        return {"dfe": self.dfe, "hmrc": self.hmrc, "dwp": self.dwp}[department]
+
+
+def application_with_member(**kwargs) -> tuple[Application, User]:
+    """A submittable draft with a co-ordinator and one other accepted member."""
+    application = ApplicationFactory(**kwargs)
+    member = researcher()
+    add_member(application, member)
+    return application, member
+
+
+def reload(application: Application) -> Application:
+    return Application.objects.get(pk=application.pk)
+
+
+def approve(application, people, *departments):
+    for department in departments:
+        record_department_decision(
+            application_id=application.pk,
+            by=people.reviewer(department),
+            department=department,
+            decision=DepartmentReview.Decision.APPROVED,
+        )
+
+
+def advance(application: Application, state: str, people: People) -> Application:
+    """Take a draft to `state` along the usual path, with every event recorded."""
+    coordinator = coordinator_of(application)
+    if state == State.DRAFT:
+        return reload(application)
+    submit_application(application_id=application.pk, by=coordinator)
+    if state == State.WITHDRAWN:
+        withdraw_application(application_id=application.pk, by=coordinator)
+        return reload(application)
+    if state == State.QUERIED:
+        query_application(application_id=application.pk, by=people.ras, questions="Please clarify the funder.")
+        return reload(application)
+    if state == State.REJECTED:
+        from reviews.services import reject_application
+
+        reject_application(application_id=application.pk, by=people.ras, reasons="Not eligible.")
+        return reload(application)
+    if state == State.RAS_CHECK:
+        return reload(application)
+    pass_intake(application_id=application.pk, by=people.ras)
+    if state == State.DEPARTMENT_REVIEW:
+        return reload(application)
+    approve(application, people, "dfe", "hmrc", "dwp")
+    if state == State.PANEL_REVIEW:
+        return reload(application)
+    accredit_application(
+        application_id=application.pk,
+        by=people.panel,
+        meeting_date=date.today(),
+        members_present="Chair; Independent member; DfE official",
+        conditions="",
+        ends_on=date.today() + timedelta(days=3 * 365),
+    )
+    if state == State.ACCREDITED:
+        return reload(application)
+    for declaration in Declaration.objects.filter(application=application):
+        sign_declaration(declaration_id=declaration.pk, by=declaration.member)
+    if state == State.ACCESS_GRANTED:
+        return reload(application)
+    close_project(application_id=application.pk, by=people.admin)
+    assert state == State.CLOSED
+    return reload(application)
