@@ -28,3 +28,12 @@ class GuardFailed(LifecycleError):
 
 class InvalidInput(LifecycleError):
     """A required answer (reasons, questions) is missing."""
+
+
+def page_errors(error: LifecycleError) -> list[dict]:
+    """The error summary entries for a domain error: its message, then each problem."""
+    entries = [{"text": error.message, "href": ""}]
+    for problem in error.problems:
+        section = getattr(problem, "section", None)
+        entries.append({"text": problem.message, "href": f"#section-{section}" if section else ""})
+    return entries

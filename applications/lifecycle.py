@@ -15,6 +15,7 @@ from leo_access.roles import Department, roles_of
 from . import clock
 from .errors import NotPermitted, StaleState
 from .models import Application, ApplicationEvent, DepartmentReview
+from .selectors import current_department_reviews
 from .states import State
 
 
@@ -130,13 +131,9 @@ def open_department_reviews(application: Application):
 def reopen_department_reviews(application: Application, *, by, role: str, reason: str):
     """Every department reviews again: the decisions made so far are kept, but superseded."""
     at = clock.now()
-    application.department_reviews.filter(superseded_at__isnull=True).update(superseded_at=at)
+    current_department_reviews(application).update(superseded_at=at)
     open_department_reviews(application)
     record(application, kind="department_reviews_reopened", by=by, role=role, comment=reason)
-
-
-def current_department_reviews(application: Application):
-    return application.department_reviews.filter(superseded_at__isnull=True).order_by("department")
 
 
 def assert_department_review(application: Application):

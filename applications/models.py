@@ -384,3 +384,21 @@ class NotificationSent(models.Model):
 
     def __str__(self):
         return f"{self.event} to {self.recipient}"
+
+
+from .catalogue_models import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable  # noqa: E402
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Catalogue",
+    "CatalogueDataset",
+    "CatalogueTable",
+    "CatalogueVariable",
+    "DepartmentReview",
+    "NotificationSent",
+    "Query",
+    "ReferenceCounter",
+    "TeamMember",
+    "VariableRequestForm",
+]

@@ -6,7 +6,7 @@ from leo_access.permissions import has_permission
 from leo_access.roles import STAFF_ROLES, roles_of
 
 from .ethics import self_assessment_complete
-from .models import Application, ApplicationEvent, TeamMember, VariableRequestForm
+from .models import Application, ApplicationEvent, DepartmentReview, TeamMember, VariableRequestForm
 from .rules import MemberFacts, Section, SectionStatus, SubmissionFacts
 
 PROJECT_FIELDS = [
@@ -142,5 +142,25 @@ def submission_facts(application: Application) -> SubmissionFacts:
     )
 
 
+def current_department_reviews(application: Application) -> QuerySet[DepartmentReview]:
+    return application.department_reviews.filter(superseded_at__isnull=True).order_by("department")
+
+
 def timeline(application: Application) -> QuerySet[ApplicationEvent]:
     return application.events.select_related("actor").order_by("at", "id")
+
+
+def form_difference(latest, previous) -> dict | None:
+    """Variables added and removed between two checked versions of the form."""
+    if not latest or not previous or not latest.result or not previous.result:
+        return None
+
+    def requested(form):
+        return {(v["table"], v["alias"]) for v in form.result.get("variables", [])}
+
+    now, before = requested(latest), requested(previous)
+    return {
+        "previous_version": previous.version,
+        "added": [{"table": t, "alias": a} for t, a in sorted(now - before)],
+        "removed": [{"table": t, "alias": a} for t, a in sorted(before - now)],
+    }

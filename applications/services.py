@@ -1,11 +1,16 @@
 """Writes on the applicant's side: create, submit, answer a query and resubmit, withdraw."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from . import clock, lifecycle
 from .errors import GuardFailed, InvalidInput
-from .models import Application, ReferenceCounter, TeamMember
+from .models import Application, ReferenceCounter, TeamMember, VariableRequestForm
 from .rules import submission_problems
 from .selectors import data_fingerprint, submission_facts
 from .states import State
@@ -110,3 +115,54 @@ def withdraw_application(*, application_id, by, reason: str = "", expected_state
             application, "withdraw", by=by, action="application.withdraw", kind="withdrawn", comment=reason.strip()
         )
     return application
+
+
+EDITABLE_STATES = (State.DRAFT, State.QUERIED)
+
+
+def _sha256(uploaded) -> str:
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def upload_variable_request_form(*, application_id, by, uploaded) -> VariableRequestForm:
+    """Store the file as the next version (never overwriting one) and queue its validation."""
+    if uploaded.size == 0:
+        raise InvalidInput("The selected file is empty. Choose the completed Variable Request Form.")
+    if uploaded.size > settings.VRF_MAX_BYTES:
+        limit = settings.VRF_MAX_BYTES // (1024 * 1024)
+        raise InvalidInput(f"The selected file must be smaller than {limit} MB.")
+    sha256 = _sha256(uploaded)
+    with transaction.atomic():
+        application = lifecycle.lock(application_id)
+        lifecycle.authorise(by, "application.edit", application)
+        lifecycle.ensure_state(application, None, *EDITABLE_STATES)
+        version = (application.variable_request_forms.aggregate(last=Max("version"))["last"] or 0) + 1
+        form = VariableRequestForm(
+            application=application,
+            version=version,
+            original_name=uploaded.name[-255:],
+            size=uploaded.size,
+            sha256=sha256,
+            uploaded_by=by,
+        )
+        form.file.save(f"{application.pk}/v{version}-{sha256[:12]}.xlsx", File(uploaded), save=False)
+        form.save()
+        lifecycle.record(
+            application,
+            kind="form_uploaded",
+            by=by,
+            role=lifecycle.acting_role(by, "application.edit"),
+            data={"version": version, "sha256": sha256},
+        )
+        transaction.on_commit(lambda: _queue_validation(form.pk))
+    return form
+
+
+def _queue_validation(form_id: int):
+    from .tasks import validate_variable_request_form
+
+    validate_variable_request_form.delay(form_id)

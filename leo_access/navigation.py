@@ -16,6 +16,8 @@ class NavItem:
 
 # (label, URL name, the action that makes the link worth showing)
 _ITEMS = [
+    ("Your applications", "applications:list", "application.list_own"),
+    ("Work queue", "reviews:queue", "reviews.view_queue"),
     ("Your account", "account_email", "account.manage"),
 ]
 

@@ -78,6 +78,7 @@ PERMISSIONS: dict[str, Rule] = {
         {Role.RAS_OFFICER}, description="Grant access once declarations are signed", automatic=True
     ),
     "application.close": _rule({Role.ADMIN}, description="Close a project", automatic=True),
+    "reviews.view_queue": _rule(STAFF_ROLES, description="See the applications waiting at one's stage"),
     "declaration.sign": _rule(RESEARCHER, is_member, "Sign one's own Individual Declaration"),
 }
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from applications import clock, lifecycle
 from applications.errors import InvalidInput, NotPermitted, StaleState
 from applications.models import Application, DepartmentReview, Query
-from applications.selectors import data_fingerprint
+from applications.selectors import current_department_reviews, data_fingerprint
 from applications.states import State
 from declarations.services import open_declarations
 from leo_access.actors import SYSTEM
@@ -106,7 +106,7 @@ def record_department_decision(
         if department_of(by) != department:
             raise NotPermitted(f"Only a {department.label} reviewer can record {department.label}'s decision.")
         lifecycle.assert_department_review(application)
-        review = lifecycle.current_department_reviews(application).select_for_update().get(department=department)
+        review = current_department_reviews(application).select_for_update().get(department=department)
         if review.decision != DepartmentReview.Decision.PENDING:
             raise StaleState(
                 f"{department.label} has already recorded its decision ({review.get_decision_display().lower()}).",
@@ -136,9 +136,7 @@ def record_department_decision(
                 comment=reasons,
                 data={"stage": State.DEPARTMENT_REVIEW, "department": department.value},
             )
-        elif all(
-            r.decision == DepartmentReview.Decision.APPROVED for r in lifecycle.current_department_reviews(application)
-        ):
+        elif all(r.decision == DepartmentReview.Decision.APPROVED for r in current_department_reviews(application)):
             lifecycle.apply(
                 application,
                 "complete_department_review",

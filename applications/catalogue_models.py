@@ -1,0 +1,75 @@
+"""The catalogue of LEO datasets, tables and variables, versioned by Variable Request Form version."""
+
+from django.db import models
+
+
+class Owner(models.TextChoices):
+    DFE = "dfe", "DfE"
+    HMRC = "hmrc", "HMRC"
+    DWP = "dwp", "DWP"
+    ONS = "ons", "ONS"
+
+
+class Catalogue(models.Model):
+    """What one version of the official form offers. Importing the same version again changes nothing."""
+
+    form_version = models.CharField(max_length=20, unique=True)
+    source_name = models.CharField(max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-form_version"]
+
+    def __str__(self):
+        return f"Variable Request Form v{self.form_version}"
+
+
+class CatalogueDataset(models.Model):
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="datasets")
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["catalogue", "position"]
+        constraints = [models.UniqueConstraint(fields=["catalogue", "name"], name="one_dataset_name_per_catalogue")]
+
+    def __str__(self):
+        return self.name
+
+
+class CatalogueTable(models.Model):
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="tables")
+    dataset = models.ForeignKey(CatalogueDataset, on_delete=models.CASCADE, related_name="tables")
+    name = models.CharField(max_length=200)
+    sheet_name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    owner = models.CharField(max_length=10, choices=Owner.choices)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["catalogue", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "sheet_name"], name="one_table_sheet_per_catalogue")
+        ]
+
+    def __str__(self):
+        return f"{self.dataset.name}: {self.name}"
+
+
+class CatalogueVariable(models.Model):
+    table = models.ForeignKey(CatalogueTable, on_delete=models.CASCADE, related_name="variables")
+    alias = models.CharField(max_length=200)
+    field_reference = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    years_populated = models.CharField(max_length=200, blank=True)
+    identification_risk = models.CharField(max_length=20, blank=True)
+    sensitivity = models.CharField(max_length=20, blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["table", "position"]
+        indexes = [models.Index(fields=["table", "alias"])]
+
+    def __str__(self):
+        return self.alias

@@ -1,0 +1,102 @@
+"""The "Data requested" section: the template, uploads and their validation results."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from leo_access.permissions import has_permission
+
+from . import selectors, services
+from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
+from .forms import VariableRequestUploadForm
+from .models import VariableRequestForm
+from .vrf_catalogue import current_catalogue, template_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _visible(request, pk):
+    application = selectors.application_for(request.user, pk)
+    if application is None:
+        raise Http404("No such application")
+    return application
+
+
+def _context(request, application, **extra):
+    forms = list(application.variable_request_forms.select_related("uploaded_by").order_by("-version"))
+    latest = forms[0] if forms else None
+    previous = next((f for f in forms[1:] if f.result), None)
+    return {
+        "application": application,
+        "forms": forms,
+        "latest": latest,
+        "difference": selectors.form_difference(latest, previous),
+        "may_edit": has_permission(request.user, "application.edit", application)
+        and application.state in services.EDITABLE_STATES,
+        "catalogue": current_catalogue(),
+        **extra,
+    }
+
+
+@login_required
+def data_request(request, pk):
+    application = _visible(request, pk)
+    form = VariableRequestUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        if not has_permission(request.user, "application.edit", application):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.upload_variable_request_form(
+                    application_id=application.pk, by=request.user, uploaded=form.cleaned_data["file"]
+                )
+            except InvalidInput as error:
+                form.add_error("file", error.message)
+            except NotPermitted as error:
+                raise PermissionDenied from error
+            except LifecycleError as error:
+                errors = page_errors(error)
+            else:
+                return redirect("applications:data", pk=application.pk)
+    context = _context(request, application, form=form, page_errors=errors)
+    return render(request, "applications/data.html", context, status=409 if errors else 200)
+
+
+@never_cache
+@login_required
+def data_request_status(request, pk):
+    """The live part of the page: polled while a form is being checked."""
+    application = _visible(request, pk)
+    return render(request, "applications/includes/form_status.html", _context(request, application))
+
+
+@login_required
+def form_template(request, pk):
+    application = _visible(request, pk)
+    workbook = template_for(application)
+    if workbook is None:
+        return HttpResponse(
+            "No catalogue has been imported yet, so no template can be made. Ask the accreditation service.",
+            status=503,
+            content_type="text/plain",
+        )
+    response = HttpResponse(workbook, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{application.reference}-variable-request-form.xlsx"'
+    return response
+
+
+@login_required
+def form_download(request, pk, version):
+    application = _visible(request, pk)
+    upload = VariableRequestForm.objects.filter(application=application, version=version).first()
+    if upload is None:
+        raise Http404("No such version")
+    return FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=f"{application.reference}-variable-request-form-v{version}.xlsx",
+        content_type=XLSX,
+    )

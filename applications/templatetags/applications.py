@@ -1,0 +1,46 @@
+from django import template
+
+from leo_access.roles import Department, Role
+
+from ..states import TAG_COLOURS, State
+
+register = template.Library()
+
+EVENT_LABELS = {
+    "created": "Application started",
+    "form_uploaded": "Variable Request Form uploaded",
+    "submitted": "Submitted",
+    "queried": "Sent back with questions",
+    "resubmitted": "Answers sent and resubmitted",
+    "intake_passed": "Passed the intake check",
+    "department_approved": "Department approved",
+    "department_rejected": "Department rejected",
+    "department_review_completed": "All departments approved",
+    "department_reviews_reopened": "Departments asked to review again",
+    "rejected": "Rejected",
+    "accredited": "Accredited by the panel",
+    "declaration_signed": "Individual Declaration signed",
+    "access_granted": "Access granted",
+    "withdrawn": "Withdrawn",
+    "closed": "Project closed",
+}
+ROLE_LABELS = {role.value: role.label for role in Role} | {"coordinator": "Project co-ordinator", "system": "Automatic"}
+
+
+@register.filter
+def event_label(event) -> str:
+    label = EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize())
+    department = (event.data or {}).get("department")
+    if department and event.kind.startswith("department_"):
+        label = f"{label}: {Department(department).label}"
+    return label
+
+
+@register.filter
+def role_label(value: str) -> str:
+    return ROLE_LABELS.get(value, value)
+
+
+@register.inclusion_tag("applications/includes/state_tag.html")
+def state_tag(state: str):
+    return {"label": State(state).label, "colour": TAG_COLOURS[State(state)]}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import data_views, views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("new/", views.application_create, name="create"),
+    path("<uuid:pk>/", views.application_detail, name="detail"),
+    path("<uuid:pk>/submit/", views.application_submit, name="submit"),
+    path("<uuid:pk>/resubmit/", views.application_resubmit, name="resubmit"),
+    path("<uuid:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("<uuid:pk>/data/", data_views.data_request, name="data"),
+    path("<uuid:pk>/data/status/", data_views.data_request_status, name="data_status"),
+    path("<uuid:pk>/data/template.xlsx", data_views.form_template, name="form_template"),
+    path("<uuid:pk>/data/forms/<int:version>/", data_views.form_download, name="form_download"),
+]

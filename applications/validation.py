@@ -1,0 +1,33 @@
+"""Checking an uploaded Variable Request Form and storing the result on the upload."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import VariableRequestForm
+from .vrf import validate_workbook
+from .vrf_catalogue import catalogue_for_version
+
+
+def validate_form(form_id: int) -> VariableRequestForm:
+    """Validate one upload. Idempotent: a form already checked is returned as it is."""
+    with transaction.atomic():
+        form = VariableRequestForm.objects.select_for_update().get(pk=form_id)
+        if form.validation_status in (VariableRequestForm.Validation.PASSED, VariableRequestForm.Validation.FAILED):
+            return form
+        form.validation_status = VariableRequestForm.Validation.RUNNING
+        form.validation_started_at = timezone.now()
+        form.save(update_fields=["validation_status", "validation_started_at"])
+    with form.file.open("rb") as handle:
+        data = handle.read(settings.VRF_MAX_BYTES + 1)
+    result = validate_workbook(data, catalogue_for_version=catalogue_for_version, max_bytes=settings.VRF_MAX_BYTES)
+    outcome = result.to_dict()
+    with transaction.atomic():
+        form = VariableRequestForm.objects.select_for_update().get(pk=form_id)
+        form.result = outcome
+        form.validation_status = (
+            VariableRequestForm.Validation.PASSED if outcome["valid"] else VariableRequestForm.Validation.FAILED
+        )
+        form.validated_at = timezone.now()
+        form.save(update_fields=["result", "validation_status", "validated_at"])
+    return form

@@ -1,0 +1,119 @@
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from applications.forms import GovukForm
+
+
+class DecisionForm(GovukForm):
+    """A stage's decision: the choices differ by stage; reasons or questions go with it."""
+
+    submit_label = "Record decision"
+    choices: list[tuple[str, str]] = []
+    needs_text = {"reject": "Enter the reasons for rejecting the application", "query": "Enter the questions"}
+
+    decision = forms.ChoiceField(
+        label="What is your decision?", widget=forms.RadioSelect, error_messages={"required": "Choose a decision"}
+    )
+    text = forms.CharField(
+        label="Reasons or questions",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Required if you reject the application or send it back with questions. "
+        "The applicant will see what you write.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = self.choices
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"), Field.textarea("text")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        message = self.needs_text.get(cleaned.get("decision"))
+        if message and not (cleaned.get("text") or "").strip():
+            self.add_error("text", message)
+        return cleaned
+
+
+class IntakeForm(DecisionForm):
+    choices = [
+        ("pass", "Pass to department review"),
+        ("query", "Send back to the applicant with questions"),
+        ("reject", "Reject the application"),
+    ]
+
+
+class DepartmentForm(DecisionForm):
+    choices = [
+        ("approved", "Approve"),
+        ("rejected", "Reject"),
+        ("query", "Send back to the applicant with questions"),
+    ]
+    needs_text = {"rejected": "Enter the reasons for rejecting the application", "query": "Enter the questions"}
+
+
+class PanelForm(DecisionForm):
+    choices = [
+        ("accredit", "Accredit the project"),
+        ("query", "Send back to the applicant with questions"),
+        ("reject", "Reject the application"),
+    ]
+    meeting_date = DateInputField(
+        label="Date of the panel meeting", required=False, require_all_fields=False, help_text="For example, 27 3 2026"
+    )
+    members_present = forms.CharField(
+        label="Panel members present",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="At least three, one of them independent.",
+    )
+    conditions = forms.CharField(
+        label="Conditions of accreditation (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    ends_on = DateInputField(
+        label="Date accreditation ends", required=False, require_all_fields=False, help_text="For example, 31 3 2029"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("text"),
+            Field("meeting_date"),
+            Field.textarea("members_present"),
+            Field.textarea("conditions"),
+            Field("ends_on"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "accredit":
+            for name, message in [
+                ("meeting_date", "Enter the date of the panel meeting"),
+                ("members_present", "Enter the panel members present"),
+                ("ends_on", "Enter the date accreditation ends"),
+            ]:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+            start, end = cleaned.get("meeting_date"), cleaned.get("ends_on")
+            if start and end and end <= start:
+                self.add_error("ends_on", "The date accreditation ends must be after the meeting date")
+        return cleaned
+
+
+class CloseForm(GovukForm):
+    submit_label = "Close the project"
+    reason = forms.CharField(
+        label="Why is the project closing? (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
