@@ -79,6 +79,18 @@ class Application(FSMModelMixin, models.Model):
     ethics_approval_date = models.DateField(null=True, blank=True)
     ethics_approval_letter = models.FileField(upload_to="ethics-letters/%Y/", blank=True)
 
+    # Access and safeguards
+    access_location = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[
+            ("ons_safe_setting", "An ONS safe setting"),
+            ("aoc_organisation", "An organisation with an Assured Organisational Connectivity agreement"),
+        ],
+    )
+    aoc_organisation = models.CharField(max_length=250, blank=True)
+    output_checking = models.TextField(blank=True)
+
     # Lifecycle records, set only by transitions
     stage_entered_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -56,8 +56,25 @@ def _body(event: ApplicationEvent, happened: str, next_step: str) -> str:
     )
 
 
+def _invitation(event: ApplicationEvent) -> Message:
+    application = event.application
+    email = event.data["email"]
+    has_account = get_user_model().objects.filter(email__iexact=email).exists()
+    where = reverse("applications:list") if has_account else reverse("account_signup")
+    next_step = (
+        "Sign in and accept or decline the invitation under Your applications."
+        if has_account
+        else "Create an account with this e-mail address, then accept or decline the invitation."
+    )
+    subject = "You have been invited to join a LEO application"
+    body = f"{application.reference}: {application.title}\n\n{subject}.\n\n{next_step}\n\n{settings.SITE_URL}{where}\n"
+    return Message(email, f"{application.reference}: {subject}", body)
+
+
 def messages_for(event: ApplicationEvent) -> list[Message]:
     application = event.application
+    if event.kind == "member_invited":
+        return [_invitation(event)]
     messages = []
     if event.kind in TEAM_MESSAGES:
         subject, next_step = TEAM_MESSAGES[event.kind]

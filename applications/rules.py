@@ -15,6 +15,7 @@ class Section(StrEnum):
     TEAM = "team"
     DATA = "data"
     ETHICS = "ethics"
+    SAFEGUARDS = "safeguards"
 
 
 class SectionStatus(StrEnum):
@@ -62,6 +63,7 @@ SECTION_NAMES = {
     Section.TEAM: "Team",
     Section.DATA: "Data requested",
     Section.ETHICS: "Ethics",
+    Section.SAFEGUARDS: "Access and safeguards",
 }
 
 

@@ -23,14 +23,17 @@ PROJECT_FIELDS = [
 
 
 def applications_for_member(user) -> QuerySet[Application]:
-    """Applications the person leads or is a member of (accepted or invited)."""
+    """Applications the person leads or is a member of."""
     return (
-        Application.objects.filter(
-            Q(team_members__user=user)
-            & Q(team_members__status__in=[TeamMember.Status.ACCEPTED, TeamMember.Status.INVITED])
-        )
+        Application.objects.filter(Q(team_members__user=user) & Q(team_members__status=TeamMember.Status.ACCEPTED))
         .distinct()
         .order_by("-updated_at")
+    )
+
+
+def invitations_for(user) -> QuerySet[TeamMember]:
+    return TeamMember.objects.filter(user=user, status=TeamMember.Status.INVITED).select_related(
+        "application__created_by"
     )
 
 
@@ -98,12 +101,18 @@ def section_statuses(application: Application) -> dict[Section, SectionStatus]:
     form = latest_form(application)
     data = [form is not None, form is not None and form.validation_status == VariableRequestForm.Validation.PASSED]
     ethics = [bool(application.ethics_route), ethics_evidence(application)]
+    safeguards = [
+        bool(application.access_location),
+        application.access_location == "ons_safe_setting" or bool(application.aoc_organisation.strip()),
+        bool(application.output_checking.strip()),
+    ]
     return {
         Section.PROJECT: _status(project),
         Section.PUBLIC_BENEFIT: _status(public_benefit),
         Section.TEAM: _status(team),
         Section.DATA: _status(data),
         Section.ETHICS: _status(ethics),
+        Section.SAFEGUARDS: _status(safeguards),
     }
 
 

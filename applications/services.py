@@ -9,11 +9,42 @@ from django.db.models import Max
 from django.utils import timezone
 
 from . import clock, lifecycle
-from .errors import GuardFailed, InvalidInput
+from .errors import GuardFailed, InvalidInput, NotPermitted, StaleState
 from .models import Application, ReferenceCounter, TeamMember, VariableRequestForm
 from .rules import submission_problems
 from .selectors import data_fingerprint, submission_facts
 from .states import State
+
+EDITABLE_STATES = (State.DRAFT, State.QUERIED)
+# The fields each task-list section may change; nothing else is written through `save_section`.
+SECTION_FIELDS = {
+    "project": {
+        "title",
+        "lay_summary",
+        "abstract",
+        "research_questions",
+        "methodology",
+        "software",
+        "start_date",
+        "end_date",
+        "funder",
+    },
+    "public_benefit": {
+        "public_benefit_categories",
+        "public_benefit_statement",
+        "dissemination_plan",
+        "publication_committed",
+    },
+    "ethics": {
+        "ethics_route",
+        "ethics_self_assessment",
+        "ethics_committee_name",
+        "ethics_committee_reference",
+        "ethics_approval_date",
+        "ethics_approval_letter",
+    },
+    "safeguards": {"access_location", "aoc_organisation", "output_checking"},
+}
 
 
 def _next_reference(year: int) -> str:
@@ -42,6 +73,26 @@ def create_application(*, title: str, by) -> Application:
             responded_at=clock.now(),
         )
         lifecycle.record(application, kind="created", by=by, role="coordinator")
+    return application
+
+
+def save_section(*, application_id, by, section: str, values: dict) -> Application:
+    """Save a section's answers, complete or not, while the application can be edited."""
+    unexpected = set(values) - SECTION_FIELDS[section]
+    if unexpected:
+        raise ValueError(f"Fields {sorted(unexpected)} do not belong to the section {section}")
+    if "title" in values and not str(values["title"]).strip():
+        raise InvalidInput("Enter the project title.")
+    with transaction.atomic():
+        application = lifecycle.lock(application_id)
+        lifecycle.authorise(by, "application.edit", application)
+        lifecycle.ensure_state(application, None, *EDITABLE_STATES)
+        for name, value in values.items():
+            if name == "ethics_approval_letter":
+                application.ethics_approval_letter.save(f"{application.pk}/{value.name[-100:]}", value, save=False)
+            else:
+                setattr(application, name, value.strip() if isinstance(value, str) else value)
+        application.save()
     return application
 
 
@@ -117,9 +168,6 @@ def withdraw_application(*, application_id, by, reason: str = "", expected_state
     return application
 
 
-EDITABLE_STATES = (State.DRAFT, State.QUERIED)
-
-
 def _sha256(uploaded) -> str:
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
@@ -166,3 +214,126 @@ def _queue_validation(form_id: int):
     from .tasks import validate_variable_request_form
 
     validate_variable_request_form.delay(form_id)
+
+
+def _editable(application_id, by):
+    application = lifecycle.lock(application_id)
+    lifecycle.authorise(by, "application.edit", application)
+    lifecycle.ensure_state(application, None, *EDITABLE_STATES)
+    return application
+
+
+def invite_member(*, application_id, by, email: str) -> TeamMember:
+    """Invite a researcher by e-mail; someone without an account is sent a sign-up link."""
+    from leo_access.models import User
+
+    email = User.objects.normalize_email(email.strip()).lower()
+    with transaction.atomic():
+        application = _editable(application_id, by)
+        live = application.team_members.exclude(status__in=[TeamMember.Status.REMOVED, TeamMember.Status.DECLINED])
+        if live.filter(email__iexact=email).exists():
+            raise InvalidInput(f"{email} is already on the team or invited.")
+        member = TeamMember.objects.create(
+            application=application, email=email, user=User.objects.filter(email__iexact=email).first()
+        )
+        lifecycle.record(
+            application,
+            kind="member_invited",
+            by=by,
+            role=lifecycle.acting_role(by, "application.edit"),
+            data={"member_id": member.pk, "email": email},
+        )
+    return member
+
+
+def respond_to_invitation(*, member_id, by, accept: bool) -> TeamMember:
+    with transaction.atomic():
+        application_id = TeamMember.objects.values_list("application_id", flat=True).get(pk=member_id)
+        application = lifecycle.lock(application_id)
+        member = TeamMember.objects.select_for_update().get(pk=member_id)
+        if member.email.lower() != by.email.lower():
+            raise NotPermitted("This invitation is for someone else.")
+        if member.status != TeamMember.Status.INVITED:
+            raise StaleState("You have already answered this invitation.", current_state=application.state)
+        member.user = by
+        member.status = TeamMember.Status.ACCEPTED if accept else TeamMember.Status.DECLINED
+        member.responded_at = clock.now()
+        member.save(update_fields=["user", "status", "responded_at"])
+        lifecycle.record(
+            application,
+            kind="invitation_accepted" if accept else "invitation_declined",
+            by=by,
+            role="researcher",
+            data={"member_id": member.pk},
+        )
+    return member
+
+
+def remove_member(*, application_id, by, member_id) -> TeamMember:
+    with transaction.atomic():
+        application = _editable(application_id, by)
+        member = application.team_members.select_for_update().get(pk=member_id)
+        if member.role == TeamMember.Role.COORDINATOR:
+            raise InvalidInput("Hand the co-ordinator role to someone else before removing its holder.")
+        member.status = TeamMember.Status.REMOVED
+        member.save(update_fields=["status"])
+        lifecycle.record(
+            application,
+            kind="member_removed",
+            by=by,
+            role=lifecycle.acting_role(by, "application.edit"),
+            data={"member_id": member.pk, "email": member.email},
+        )
+    return member
+
+
+def hand_over_coordination(*, application_id, by, member_id) -> TeamMember:
+    """Make another accepted member the project co-ordinator; the current one stays on the team."""
+    with transaction.atomic():
+        application = _editable(application_id, by)
+        member = application.team_members.select_for_update().get(pk=member_id)
+        if member.status != TeamMember.Status.ACCEPTED or member.role == TeamMember.Role.COORDINATOR:
+            raise InvalidInput("Only a member who has accepted their invitation can become the co-ordinator.")
+        application.team_members.filter(role=TeamMember.Role.COORDINATOR).update(role=TeamMember.Role.MEMBER)
+        member.role = TeamMember.Role.COORDINATOR
+        member.save(update_fields=["role"])
+        lifecycle.record(
+            application,
+            kind="coordinator_changed",
+            by=by,
+            role="coordinator",
+            data={"member_id": member.pk, "email": member.email},
+        )
+    return member
+
+
+def link_invitations(user) -> int:
+    """Invitations sent to this e-mail address before its account existed now belong to the account."""
+    return TeamMember.objects.filter(user__isnull=True, email__iexact=user.email).update(user=user)
+
+
+# The approval letter is not copied: a new project needs its own evidence.
+COPIED_FIELDS = sorted(
+    SECTION_FIELDS["project"]
+    | SECTION_FIELDS["public_benefit"]
+    | SECTION_FIELDS["safeguards"]
+    | (SECTION_FIELDS["ethics"] - {"ethics_approval_letter"})
+)
+
+
+def copy_application(*, application_id, by) -> Application:
+    """A new draft with the same answers and team (members are invited again)."""
+    source = Application.objects.get(pk=application_id)
+    lifecycle.authorise(by, "application.copy", source)
+    with transaction.atomic():
+        copy = create_application(title=f"Copy of {source.title}"[:250], by=by)
+        for name in COPIED_FIELDS:
+            if name != "title":
+                setattr(copy, name, getattr(source, name))
+        copy.save()
+        for member in source.current_members().exclude(user=by):
+            TeamMember.objects.create(application=copy, email=member.email, user=member.user)
+        lifecycle.record(
+            copy, kind="copied", by=by, role="coordinator", data={"from": source.reference, "from_id": str(source.pk)}
+        )
+    return copy

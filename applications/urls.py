@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import data_views, views
+from . import data_views, section_views, team_views, views
 
 app_name = "applications"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("<uuid:pk>/submit/", views.application_submit, name="submit"),
     path("<uuid:pk>/resubmit/", views.application_resubmit, name="resubmit"),
     path("<uuid:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("<uuid:pk>/sections/<slug:slug>/", section_views.section, name="section"),
+    path("<uuid:pk>/team/", team_views.team, name="team"),
+    path("<uuid:pk>/team/remove/", team_views.remove, name="team_remove"),
+    path("<uuid:pk>/team/hand-over/", team_views.hand_over, name="team_hand_over"),
+    path("invitations/<int:member_id>/", team_views.respond, name="invitation_respond"),
+    path("<uuid:pk>/check/", views.check_answers, name="check"),
+    path("<uuid:pk>/submitted/", views.submitted, name="submitted"),
+    path("<uuid:pk>/copy/", views.application_copy, name="copy"),
     path("<uuid:pk>/data/", data_views.data_request, name="data"),
     path("<uuid:pk>/data/status/", data_views.data_request_status, name="data_status"),
     path("<uuid:pk>/data/template.xlsx", data_views.form_template, name="form_template"),

@@ -1,7 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leo_access.permissions import has_permission
@@ -10,7 +13,8 @@ from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .forms import NewApplicationForm, ResubmitForm, WithdrawForm
 from .models import DepartmentReview
-from .rules import SECTION_NAMES
+from .rules import SECTION_NAMES, submission_problems
+from .section_forms import PUBLIC_BENEFIT_CATEGORIES
 from .states import EXPLANATIONS, TAG_COLOURS, State
 
 
@@ -30,8 +34,24 @@ def _refuse(request, application, action):
 def application_list(request):
     if not has_permission(request.user, "application.list_own"):
         raise PermissionDenied
-    applications = selectors.applications_for_member(request.user)
-    return render(request, "applications/list.html", {"applications": applications, "tag_colours": TAG_COLOURS})
+    rows = [
+        {"application": application, "next_action": next_action(request.user, application)}
+        for application in selectors.applications_for_member(request.user)
+    ]
+    context = {"rows": rows, "invitations": selectors.invitations_for(request.user)}
+    return render(request, "applications/list.html", context)
+
+
+def next_action(user, application) -> str:
+    """What this person should do next, in a few words."""
+    coordinator = application.is_coordinator(user)
+    if application.state == State.DRAFT:
+        return "Complete and submit the application" if coordinator else "Wait for the co-ordinator to submit"
+    if application.state == State.QUERIED:
+        return "Answer the questions and resubmit" if coordinator else "Wait for the co-ordinator to answer"
+    if application.state == State.ACCREDITED:
+        return "Sign your Individual Declaration"
+    return "No action needed"
 
 
 @login_required
@@ -45,6 +65,22 @@ def application_create(request):
     return render(request, "applications/create.html", {"form": form})
 
 
+# Where each task-list section is edited.
+SECTION_LINKS = {
+    "project": ("applications:section", "project"),
+    "public_benefit": ("applications:section", "public-benefit"),
+    "team": ("applications:team", None),
+    "data": ("applications:data", None),
+    "ethics": ("applications:section", "ethics"),
+    "safeguards": ("applications:section", "safeguards"),
+}
+
+
+def section_url(application, key):
+    name, slug = SECTION_LINKS[key]
+    return reverse(name, args=[application.pk, slug] if slug else [application.pk])
+
+
 def detail_context(request, application, **extra):
     """Everything the status page shows; staff pages reuse it."""
     queries = list(application.queries.select_related("raised_by", "answered_by"))
@@ -53,9 +89,11 @@ def detail_context(request, application, **extra):
         "explanation": EXPLANATIONS[application.state],
         "tag_colour": TAG_COLOURS[application.state],
         "sections": [
-            (section.value, SECTION_NAMES[section], status)
+            (section.value, SECTION_NAMES[section], status, section_url(application, section.value))
             for section, status in selectors.section_statuses(application).items()
         ],
+        "may_edit": has_permission(request.user, "application.edit", application)
+        and application.state in services.EDITABLE_STATES,
         "members": application.team_members.select_related("user__researcher_profile").exclude(status="removed"),
         "queries": queries,
         "open_query": next((q for q in reversed(queries) if q.answered_at is None), None),
@@ -86,9 +124,44 @@ def application_submit(request, pk):
         )
     except LifecycleError as error:
         application.refresh_from_db()
-        context = detail_context(request, application, page_errors=page_errors(error))
-        return render(request, "applications/detail.html", context, status=409)
-    return redirect("applications:detail", pk=application.pk)
+        context = check_context(request, application, page_errors=page_errors(error))
+        return render(request, "applications/check.html", context, status=409)
+    return redirect("applications:submitted", pk=application.pk)
+
+
+def check_context(request, application, **extra):
+    problems = submission_problems(selectors.submission_facts(application), timezone.localdate())
+    return detail_context(
+        request,
+        application,
+        problems=problems,
+        section_links=SECTION_LINKS,
+        public_benefit_labels=dict(PUBLIC_BENEFIT_CATEGORIES),
+        **extra,
+    )
+
+
+@login_required
+def check_answers(request, pk):
+    application = _visible(request, pk)
+    _refuse(request, application, "application.edit")
+    return render(request, "applications/check.html", check_context(request, application))
+
+
+@login_required
+def submitted(request, pk):
+    application = _visible(request, pk)
+    return render(request, "applications/submitted.html", {"application": application})
+
+
+@login_required
+@require_POST
+def application_copy(request, pk):
+    application = _visible(request, pk)
+    _refuse(request, application, "application.copy")
+    copy = services.copy_application(application_id=application.pk, by=request.user)
+    messages.success(request, f"{copy.reference} is a new draft copied from {application.reference}.")
+    return redirect("applications:detail", pk=copy.pk)
 
 
 def action_page(request, application, *, action, form, template, perform):

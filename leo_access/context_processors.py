@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.utils import timezone
 
 from .navigation import navigation_for
+from .profile import accreditation_warning
+from .roles import Role, roles_of
 
 
 def service(request):
@@ -9,4 +12,12 @@ def service(request):
         "accreditation_service_name": settings.ACCREDITATION_SERVICE_NAME,
         "accreditation_service_short_name": settings.ACCREDITATION_SERVICE_SHORT_NAME,
         "navigation": navigation_for(request),
+        "accreditation_warning": _warning(request),
     }
+
+
+def _warning(request):
+    user = getattr(request, "user", None)
+    if user is None or Role.RESEARCHER not in roles_of(user):
+        return None
+    return accreditation_warning(user, timezone.localdate())

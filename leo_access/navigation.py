@@ -18,6 +18,7 @@ class NavItem:
 _ITEMS = [
     ("Your applications", "applications:list", "application.list_own"),
     ("Work queue", "reviews:queue", "reviews.view_queue"),
+    ("Your profile", "profile", "application.list_own"),
     ("Your account", "account_email", "account.manage"),
 ]
 

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import profile, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
+    path("accounts/profile/", profile.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),

@@ -81,6 +81,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     publication_committed = True
     ethics_route = "self_assessment"
     ethics_self_assessment = factory.LazyFunction(complete_ethics)
+    access_location = "ons_safe_setting"
+    output_checking = "Every output is checked by the Secure Research Service before release."
     stage_entered_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
