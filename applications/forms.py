@@ -1,3 +1,4 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -65,3 +66,16 @@ class VariableRequestUploadForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(Field("file"))
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input, saying in plain words when a date does not exist."""
+
+    def compress(self, data_list):
+        try:
+            value = super().compress(data_list)
+        except forms.ValidationError:
+            value = False
+        if value is False or (value and not 1900 <= value.year <= 2200):
+            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid")
+        return value

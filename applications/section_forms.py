@@ -3,12 +3,11 @@ whether a section is complete is judged by `selectors.section_statuses`."""
 
 import re
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from .ethics import ITEMS, PRINCIPLES, RISK_LEVELS
-from .forms import GovukForm
+from .forms import GovukDateField, GovukForm
 
 LAY_SUMMARY_WORDS = 300
 LONG_TEXT = 10000
@@ -40,7 +39,7 @@ def long_text(label, help_text="", rows=5, max_length=LONG_TEXT):
 
 
 def date_field(label, help_text):
-    return DateInputField(label=label, help_text=help_text, required=False, require_all_fields=False)
+    return GovukDateField(label=label, help_text=help_text, required=False, require_all_fields=False)
 
 
 class SectionForm(GovukForm):

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 
-from applications.forms import GovukForm
+from applications.forms import GovukDateField, GovukForm
 
 from .models import AccreditationType, ResearcherProfile, User
 from .permissions import has_permission
@@ -37,10 +36,10 @@ class ProfileForm(GovukForm):
         required=False,
     )
     accreditation_reference = forms.CharField(label="Accreditation reference", required=False, max_length=100)
-    accreditation_valid_from = DateInputField(
+    accreditation_valid_from = GovukDateField(
         label="Accreditation valid from", required=False, require_all_fields=False, help_text="For example, 1 9 2024"
     )
-    accreditation_valid_until = DateInputField(
+    accreditation_valid_until = GovukDateField(
         label="Accreditation valid until", required=False, require_all_fields=False, help_text="For example, 31 8 2029"
     )
     supervisor_email = forms.EmailField(

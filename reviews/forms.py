@@ -1,8 +1,7 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from applications.forms import GovukForm
+from applications.forms import GovukDateField, GovukForm
 
 
 class DecisionForm(GovukForm):
@@ -62,7 +61,7 @@ class PanelForm(DecisionForm):
         ("query", "Send back to the applicant with questions"),
         ("reject", "Reject the application"),
     ]
-    meeting_date = DateInputField(
+    meeting_date = GovukDateField(
         label="Date of the panel meeting", required=False, require_all_fields=False, help_text="For example, 27 3 2026"
     )
     members_present = forms.CharField(
@@ -78,7 +77,7 @@ class PanelForm(DecisionForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    ends_on = DateInputField(
+    ends_on = GovukDateField(
         label="Date accreditation ends", required=False, require_all_fields=False, help_text="For example, 31 3 2029"
     )
 

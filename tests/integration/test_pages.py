@@ -66,3 +66,4 @@ def test_sign_up_requires_email_verification(client, mailoutbox):
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["new.person@example.org"]
     assert not client.get("/").context["user"].is_authenticated
+    assert roles_of(User.objects.get(email="new.person@example.org")) == {Role.RESEARCHER}
