@@ -14,8 +14,11 @@ class Catalogue(models.Model):
     """What one version of the official form offers. Importing the same version again changes nothing."""
 
     form_version = models.CharField(max_length=20, unique=True)
+    form_date = models.CharField(max_length=50, blank=True)
     source_name = models.CharField(max_length=255)
     source_sha256 = models.CharField(max_length=64)
+    # A demo catalogue is replaced when the official form of the same version is imported.
+    is_demo = models.BooleanField(default=False)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -28,6 +31,7 @@ class Catalogue(models.Model):
 class CatalogueDataset(models.Model):
     catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="datasets")
     name = models.CharField(max_length=100)
+    departments = models.JSONField(default=list)
     position = models.PositiveIntegerField()
 
     class Meta:
@@ -42,15 +46,18 @@ class CatalogueTable(models.Model):
     catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="tables")
     dataset = models.ForeignKey(CatalogueDataset, on_delete=models.CASCADE, related_name="tables")
     name = models.CharField(max_length=200)
-    sheet_name = models.CharField(max_length=100)
+    # The sheet's name exactly as in the form (trailing spaces and all); blank when the table has no sheet.
+    sheet_name = models.CharField(max_length=100, blank=True)
+    title = models.TextField(blank=True)
     description = models.TextField(blank=True)
     owner = models.CharField(max_length=10, choices=Owner.choices)
+    family = models.CharField(max_length=20, blank=True)
     position = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["catalogue", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["catalogue", "sheet_name"], name="one_table_sheet_per_catalogue")
+            models.UniqueConstraint(fields=["catalogue", "position"], name="one_table_per_position_in_catalogue")
         ]
 
     def __str__(self):
@@ -63,8 +70,11 @@ class CatalogueVariable(models.Model):
     field_reference = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     years_populated = models.CharField(max_length=200, blank=True)
-    identification_risk = models.CharField(max_length=20, blank=True)
-    sensitivity = models.CharField(max_length=20, blank=True)
+    # 1 (most identifying) to 5; sensitivity A (most sensitive) to E.
+    identification_risk = models.PositiveSmallIntegerField(null=True, blank=True)
+    sensitivity = models.CharField(max_length=5, blank=True)
+    # by_request, default or included: which part of the table's sheet the variable is in.
+    section = models.CharField(max_length=20, blank=True)
     position = models.PositiveIntegerField()
 
     class Meta:

@@ -239,6 +239,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per task run drowns everything else; failures are still logged.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
 # Work stages --------------------------------------------------------------------------

@@ -1,10 +1,18 @@
+import time
+
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from leo_access import demo
+from leo_access.demo_applications import ensure_demo_applications, generate_applications
+from leo_access.demo_forms import ensure_demo_catalogue
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (one user per role and a few applications). Safe to run again."
+    help = (
+        "Load the demo data: one user per role, a small catalogue and a few applications at different stages. "
+        "Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -12,9 +20,23 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="Also add N generated applications spread over the states, with their events.",
+            help="Also add N generated applications spread over the states, with their events (for benchmarks).",
         )
 
     def handle(self, *args, **options):
-        _, created = demo.ensure_demo_users()
-        self.stdout.write(f"Demo users: {len(demo.DEMO_USERS)} ({created} new).")
+        started = time.monotonic()
+        # Demo histories are generated, so nobody is e-mailed about them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            by_role, created_users = demo.ensure_demo_users()
+            catalogue = ensure_demo_catalogue()
+            created_applications = ensure_demo_applications(by_role)
+            generated = generate_applications(options["applications"], by_role) if options["applications"] else 0
+        self.stdout.write(f"Demo users: {len(demo.DEMO_USERS)} ({created_users} new).")
+        self.stdout.write("Demo catalogue: " + ("imported." if catalogue else "already present."))
+        self.stdout.write(f"Demo applications: {created_applications} new.")
+        if generated:
+            self.stdout.write(f"Generated applications: {generated} in {time.monotonic() - started:.1f} s.")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for user in demo.DEMO_USERS:
+            self.stdout.write(f"  {user.email:<26} {user.role.label}")

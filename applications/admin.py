@@ -1,0 +1,126 @@
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from .models import (
+    Application,
+    ApplicationEvent,
+    Catalogue,
+    CatalogueTable,
+    DepartmentReview,
+    Query,
+    TeamMember,
+    VariableRequestForm,
+)
+from .vrf import CatalogueError
+from .vrf_catalogue import import_catalogue
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TeamInline(ReadOnlyInline):
+    model = TeamMember
+    fields = ["email", "user", "role", "status", "invited_at"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = ApplicationEvent
+    fields = ["at", "kind", "actor", "actor_role", "from_state", "to_state", "comment"]
+    readonly_fields = fields
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Applications and their records change only through the service's own pages and services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "title", "state", "submitted_at", "updated_at"]
+    list_filter = ["state"]
+    search_fields = ["reference", "title", "team_members__email"]
+    inlines = [TeamInline, EventInline]
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyAdmin):
+    """The audit trail: append-only, so it can be read and searched here but never changed."""
+
+    list_display = ["at", "application", "kind", "actor", "actor_role", "from_state", "to_state"]
+    list_filter = ["kind", "actor_role"]
+    search_fields = ["application__reference", "actor__email", "comment"]
+    date_hierarchy = "at"
+
+
+admin.site.register([DepartmentReview, Query, VariableRequestForm], ReadOnlyAdmin)
+
+
+class CatalogueUploadForm(forms.Form):
+    file = forms.FileField(label="Official Variable Request Form (.xlsx, blank or filled in)")
+
+
+class TableInline(ReadOnlyInline):
+    model = CatalogueTable
+    fields = ["position", "dataset", "name", "sheet_name", "owner", "family"]
+    readonly_fields = fields
+
+
+@admin.register(Catalogue)
+class CatalogueAdmin(admin.ModelAdmin):
+    list_display = ["form_version", "form_date", "source_name", "imported_at"]
+    readonly_fields = ["form_version", "form_date", "source_name", "source_sha256", "imported_at"]
+    inlines = [TableInline]
+    change_list_template = "admin/applications/catalogue/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="applications_catalogue_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        form = CatalogueUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                outcome = import_catalogue(data=upload.read(), source_name=upload.name)
+            except CatalogueError as error:
+                form.add_error("file", str(error))
+            else:
+                if outcome.created:
+                    messages.success(
+                        request,
+                        f"Imported form version {outcome.catalogue.form_version}: "
+                        f"{outcome.tables} tables, {outcome.variables} variables.",
+                    )
+                else:
+                    messages.info(request, f"Version {outcome.catalogue.form_version} was already imported.")
+                return redirect("admin:applications_catalogue_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "title": "Import a catalogue"}
+        return TemplateResponse(request, "admin/applications/catalogue/import.html", context)

@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from applications.models import Application, ApplicationEvent, Catalogue, VariableRequestForm
+from applications.states import State
+from leo_access.demo_applications import DEMO_APPLICATIONS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_the_demo_applications_once_each_at_its_stage():
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    states = dict(Application.objects.values_list("title", "state"))
+    assert states == dict(DEMO_APPLICATIONS)
+    assert Catalogue.objects.count() == 1
+    assert Catalogue.objects.get().is_demo
+    for application in Application.objects.exclude(state=State.DRAFT):
+        assert application.events.filter(kind="submitted").exists()
+        assert application.variable_request_forms.get().validation_status == VariableRequestForm.Validation.PASSED
+
+
+def test_generated_applications_have_histories_in_the_past(capsys):
+    call_command("seed_demo", applications=12)
+
+    generated = Application.objects.filter(title__startswith="Generated study")
+    assert generated.count() == 12
+    assert "Generated applications: 12" in capsys.readouterr().out
+    now = timezone.now()
+    for application in generated:
+        events = list(application.events.order_by("id"))
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        assert all(e.at <= now for e in events)
+        assert events[-1].to_state == application.state
+    assert not ApplicationEvent.objects.filter(at__gt=now).exists()
+
+
+def test_importing_the_official_form_replaces_the_demo_catalogue():
+    from applications.vrf import write_template
+    from applications.vrf_catalogue import catalogue_for_version, import_catalogue
+    from leo_access.demo_forms import ensure_demo_catalogue
+
+    ensure_demo_catalogue()
+    official = write_template(catalogue_for_version("2.3"), reference="OFFICIAL")
+
+    outcome = import_catalogue(data=official, source_name="official.xlsx")
+
+    assert outcome.created
+    assert Catalogue.objects.get().source_name == "official.xlsx"
+    assert not Catalogue.objects.get().is_demo
+    again = import_catalogue(data=official, source_name="official-again.xlsx")
+    assert not again.created
+    assert Catalogue.objects.get().source_name == "official.xlsx"
