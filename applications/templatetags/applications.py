@@ -9,6 +9,12 @@ register = template.Library()
 EVENT_LABELS = {
     "created": "Application started",
     "form_uploaded": "Variable Request Form uploaded",
+    "member_invited": "Team member invited",
+    "invitation_accepted": "Invitation accepted",
+    "invitation_declined": "Invitation declined",
+    "member_removed": "Team member removed",
+    "coordinator_changed": "Co-ordinator role handed over",
+    "copied": "Copied from another application",
     "submitted": "Submitted",
     "queried": "Sent back with questions",
     "resubmitted": "Answers sent and resubmitted",
