@@ -50,3 +50,9 @@ def role_label(value: str) -> str:
 @register.inclusion_tag("applications/includes/state_tag.html")
 def state_tag(state: str):
     return {"label": State(state).label, "colour": TAG_COLOURS[State(state)]}
+
+
+@register.filter
+def department_label(code: str) -> str:
+    """dfe -> DfE; the holders of LEO's tables, UCAS being held by ONS."""
+    return {"dfe": "DfE", "hmrc": "HMRC", "dwp": "DWP", "ons": "ONS"}.get(code, code)

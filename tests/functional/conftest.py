@@ -50,3 +50,17 @@ def assert_accessible(page):
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}" for v in results["violations"]
     ]
     assert not violations, f"{page.url} has accessibility violations:\n" + "\n".join(violations)
+
+
+def sign_in(page, user, password):
+    """Sign in through the real sign-in page (the address must be verified, as allauth requires)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
