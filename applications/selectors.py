@@ -8,6 +8,7 @@ from leo_access.roles import STAFF_ROLES, roles_of
 from .ethics import self_assessment_complete
 from .models import Application, ApplicationEvent, DepartmentReview, TeamMember, VariableRequestForm
 from .rules import MemberFacts, Section, SectionStatus, SubmissionFacts
+from .vrf import diff_results
 
 PROJECT_FIELDS = [
     "title",
@@ -160,16 +161,7 @@ def timeline(application: Application) -> QuerySet[ApplicationEvent]:
 
 
 def form_difference(latest, previous) -> dict | None:
-    """Variables added and removed between two checked versions of the form."""
+    """What changed in the data requested between two checked versions of the form."""
     if not latest or not previous or not latest.result or not previous.result:
         return None
-
-    def requested(form):
-        return {(v["table"], v["alias"]) for v in form.result.get("variables", [])}
-
-    now, before = requested(latest), requested(previous)
-    return {
-        "previous_version": previous.version,
-        "added": [{"table": t, "alias": a} for t, a in sorted(now - before)],
-        "removed": [{"table": t, "alias": a} for t, a in sorted(before - now)],
-    }
+    return {"previous_version": previous.version, **diff_results(previous.result, latest.result)}

@@ -50,18 +50,19 @@ def ensure_demo_catalogue() -> bool:
     return True
 
 
-def filled_form(reference: str) -> bytes:
-    """The current catalogue's template, answered with `DEMO_REQUEST`."""
+def filled_form(reference: str, request: dict | None = None) -> bytes:
+    """The current catalogue's template, answered with `request` (by default `DEMO_REQUEST`)."""
+    request = DEMO_REQUEST if request is None else request
     catalogue = current_catalogue()
     blank = write_template(catalogue_for_version(catalogue.form_version), reference=reference)
     book = load_workbook(BytesIO(blank))
-    wanted = {header_key(name): answer for name, answer in DEMO_REQUEST.items()}
+    wanted = {header_key(name): answer for name, answer in request.items()}
     for sheet in book.worksheets:
         columns = _header(sheet, summary_role, {SUMMARY_TABLE, SUMMARY_ANSWER})
         if columns:
             _answer_summary(sheet, columns, wanted)
     sheets = {header_key(table.name): table.sheet for table in catalogue_for_version(catalogue.form_version).tables}
-    for name, (_, aliases) in DEMO_REQUEST.items():
+    for name, (_, aliases) in request.items():
         sheet_name = sheets.get(header_key(name))
         if aliases and sheet_name in book.sheetnames:
             _tick(book[sheet_name], set(aliases))

@@ -16,7 +16,7 @@ from applications.states import State
 from applications.validation import validate_form
 from applications.vrf import write_template
 from leo_access.demo_catalogue import DEMO_CATALOGUE
-from leo_access.demo_forms import ensure_demo_catalogue, filled_form
+from leo_access.demo_forms import DEMO_REQUEST, ensure_demo_catalogue, filled_form
 from tests.factories import ApplicationFactory, coordinator_of, researcher
 from tests.lifecycle import People, advance
 
@@ -188,3 +188,17 @@ def test_the_data_page_is_for_the_team_and_staff_only(client, draft, catalogue):
     client.force_login(People.create().dfe)
     assert client.get(url).status_code == 200
     assert client.post(url, {"file": SimpleUploadedFile("f.xlsx", b"x")}).status_code == 403
+
+
+def test_reviewers_see_what_changed_since_the_previous_version(client, draft, catalogue):
+    application, user = draft
+    validate_form(upload(application, user, filled_form(application.reference)).pk)
+    smaller = DEMO_REQUEST | {"KS4 01-02 to 20-21": ("Yes", ["KS4_GENDER"])}
+    validate_form(upload(application, user, filled_form(application.reference, smaller)).pk)
+    client.force_login(People.create().dfe)
+
+    page = client.get(reverse("applications:data", args=[application.pk])).content.decode()
+
+    assert "Changes since version 1" in page
+    assert "Variable removed: KS4 01-02 to 20-21: KS4_IDACI" in page
+    assert "Variable added" not in page
