@@ -27,7 +27,7 @@ from reviews.services import (
     reject_application,
 )
 
-from .demo_forms import attach_demo_form, ensure_demo_catalogue, filled_form
+from .demo_forms import attach_demo_form
 from .models import AccreditationType, ResearcherProfile, User
 from .roles import Role
 
@@ -256,59 +256,3 @@ ORGANISATIONS = [
     "College of Economics",
     "Education Evidence Trust",
 ]
-
-
-def generate_applications(count: int, by_role: dict[Role, list[User]], *, seed: int = 2026) -> int:
-    """Add `count` applications spread realistically over the states, each with its full history."""
-    rng = random.Random(seed + Application.objects.count())
-    staff = Staff.from_roles(by_role)
-    today = timezone.localdate()
-    states = [state for state, _ in GENERATED_MIX]
-    weights = [weight for _, weight in GENERATED_MIX]
-    pool = _researcher_pool(max(4, count // 3), rng, today)
-    ensure_demo_catalogue()
-    # One workbook serves every generated application: making a new one each time is most of the cost.
-    form = filled_form("LEO-GENERATED")
-    for number in range(count):
-        target = rng.choices(states, weights)[0]
-        coordinator, colleague = rng.sample(pool, 2)
-        start, plan = plan_history(target, rng, timezone.now() - timedelta(days=rng.randint(30, 760)))
-        with transaction.atomic(), clock.frozen_at(start):
-            application = create_application(title=f"Generated study {number + 1}", by=coordinator)
-            fill_answers(
-                application, title=f"Generated study {number + 1}", start=start.date() + timedelta(days=45), rng=rng
-            )
-            if target != State.DRAFT:
-                add_member(application, colleague)
-                attach_demo_form(application, by=coordinator, data=form)
-        play(application, plan, staff, start=start)
-    return count
-
-
-def _researcher_pool(size: int, rng: random.Random, today: date) -> list[User]:
-    pool = list(User.objects.filter(email__startswith="generated.researcher.").order_by("pk")[:size])
-    for number in range(len(pool), size):
-        user = User.objects.create_user(
-            email=f"generated.researcher.{number}@example.org", full_name=f"Generated Researcher {number}"
-        )
-        user.groups.add(*_researcher_group())
-        pool.append(user)
-    for user in pool:
-        # Accreditation reaching far back and forward, so generated histories in the past stay valid.
-        ResearcherProfile.objects.update_or_create(
-            user=user,
-            defaults={
-                "organisation": rng.choice(ORGANISATIONS),
-                "accreditation_type": AccreditationType.FULL,
-                "accreditation_reference": f"DEA-GEN-{user.pk:05d}",
-                "accreditation_valid_from": today - timedelta(days=5 * 365),
-                "accreditation_valid_until": today + timedelta(days=5 * 365),
-            },
-        )
-    return pool
-
-
-def _researcher_group():
-    from django.contrib.auth.models import Group
-
-    return [Group.objects.get_or_create(name=Role.RESEARCHER.value)[0]]

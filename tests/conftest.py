@@ -20,6 +20,7 @@ def _clean_test_media_and_queue():
     """Each run starts with an empty media folder and an empty test broker database."""
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    (ROOT / "var").mkdir(exist_ok=True)
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
@@ -37,7 +38,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(ROOT / "var" / f"test-worker-{os.getpid()}.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "leo_access", "worker", "--pool=solo", "-n", node, "--loglevel=INFO"],
         cwd=ROOT,

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from applications.diagram import transitions
 from applications.models import Application, ApplicationEvent, Catalogue, VariableRequestForm
 from applications.states import State
 from leo_access.demo_applications import DEMO_APPLICATIONS
@@ -23,17 +24,33 @@ def test_seed_demo_creates_the_demo_applications_once_each_at_its_stage():
 
 
 def test_generated_applications_have_histories_in_the_past(capsys):
-    call_command("seed_demo", applications=12)
+    call_command("seed_demo", applications=60)
 
     generated = Application.objects.filter(title__startswith="Generated study")
-    assert generated.count() == 12
-    assert "Generated applications: 12" in capsys.readouterr().out
+    assert generated.count() == 60
+    assert "Generated applications: 60" in capsys.readouterr().out
     now = timezone.now()
+    allowed = {(source, target) for source, target, *_ in transitions()}
     for application in generated:
-        events = list(application.events.order_by("id"))
-        assert [e.at for e in events] == sorted(e.at for e in events)
+        events = list(application.events.order_by("at", "id"))
         assert all(e.at <= now for e in events)
-        assert events[-1].to_state == application.state
+        # The events chain from draft to the application's state through transitions the lifecycle allows.
+        state = State.DRAFT
+        for event in events:
+            assert event.from_state == state, (application.reference, event.kind)
+            if event.to_state != event.from_state:
+                assert (event.from_state, event.to_state) in allowed, (event.from_state, event.to_state)
+            state = event.to_state
+        assert state == application.state
+        assert application.stage_entered_at == max(
+            e.at for e in events if e.from_state != e.to_state or e.kind == "created"
+        )
+        if application.state != State.DRAFT:
+            assert application.variable_request_forms.get().validation_status == "passed"
+        if application.state in (State.ACCESS_GRANTED, State.CLOSED):
+            assert not application.declarations.filter(signed_at__isnull=True).exists()
+        if application.state in (State.PANEL_REVIEW, State.ACCREDITED, State.ACCESS_GRANTED):
+            assert set(application.department_reviews.values_list("decision", flat=True)) == {"approved"}
     assert not ApplicationEvent.objects.filter(at__gt=now).exists()
 
 

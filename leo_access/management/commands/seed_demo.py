@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from leo_access import demo
-from leo_access.demo_applications import ensure_demo_applications, generate_applications
+from leo_access import demo, demo_bulk
+from leo_access.demo_applications import ensure_demo_applications
 from leo_access.demo_forms import ensure_demo_catalogue
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             by_role, created_users = demo.ensure_demo_users()
             catalogue = ensure_demo_catalogue()
             created_applications = ensure_demo_applications(by_role)
-            generated = generate_applications(options["applications"], by_role) if options["applications"] else 0
+            generated = demo_bulk.generate(options["applications"], by_role) if options["applications"] else 0
         self.stdout.write(f"Demo users: {len(demo.DEMO_USERS)} ({created_users} new).")
         self.stdout.write("Demo catalogue: " + ("imported." if catalogue else "already present."))
         self.stdout.write(f"Demo applications: {created_applications} new.")
