@@ -41,6 +41,7 @@ assets: static/dist/.built
 ## setup: everything `make run` does except serving
 setup: $(VENV)/.requirements assets
 	$(MANAGE) migrate --no-input
+	$(MANAGE) ensure_signing_key
 	$(MANAGE) seed_demo
 
 ## run: the embedded default (SQLite, in-process tasks, e-mail to the console) on 127.0.0.1:8000

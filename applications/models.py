@@ -277,6 +277,21 @@ class VariableRequestForm(models.Model):
         return f"{self.application.reference} form v{self.version}"
 
 
+class RequestedDataset(models.Model):
+    """A dataset the latest checked Variable Request Form asks for; kept so queues can filter by it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="requested_datasets")
+    dataset = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["application", "dataset"]
+        constraints = [models.UniqueConstraint(fields=["application", "dataset"], name="one_row_per_dataset")]
+        indexes = [models.Index(fields=["dataset", "application"])]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.dataset}"
+
+
 class Query(models.Model):
     """Questions sent back to the applicant at a stage, and the co-ordinator's answers."""
 
@@ -411,6 +426,7 @@ __all__ = [
     "NotificationSent",
     "Query",
     "ReferenceCounter",
+    "RequestedDataset",
     "TeamMember",
     "VariableRequestForm",
 ]

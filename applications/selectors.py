@@ -83,7 +83,8 @@ def ethics_evidence(application: Application) -> bool:
     return False
 
 
-def section_statuses(application: Application) -> dict[Section, SectionStatus]:
+def section_statuses(application: Application, *, members=None, forms=None) -> dict[Section, SectionStatus]:
+    """Each task-list section's status. `members` and `forms` may be passed in when already loaded."""
     project = [bool(str(getattr(application, name) or "").strip()) for name in PROJECT_FIELDS]
     if all(project) and application.start_date >= application.end_date:
         project[-1] = False  # dates in the wrong order are not complete
@@ -93,13 +94,13 @@ def section_statuses(application: Application) -> dict[Section, SectionStatus]:
         bool(application.dissemination_plan.strip()),
         application.publication_committed,
     ]
-    members = list(application.team_members.all())
+    members = list(application.team_members.all()) if members is None else members
     accepted = [m for m in members if m.status == TeamMember.Status.ACCEPTED]
     team = [
         sum(1 for m in accepted if m.role == TeamMember.Role.COORDINATOR) == 1,
         not any(m.status == TeamMember.Status.INVITED for m in members),
     ]
-    form = latest_form(application)
+    form = latest_form(application) if forms is None else (forms[0] if forms else None)
     data = [form is not None, form is not None and form.validation_status == VariableRequestForm.Validation.PASSED]
     ethics = [bool(application.ethics_route), ethics_evidence(application)]
     safeguards = [

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import VariableRequestForm
+from .models import RequestedDataset, VariableRequestForm
 from .vrf import validate_workbook
 from .vrf_catalogue import catalogue_for_version
 
@@ -30,4 +30,19 @@ def validate_form(form_id: int) -> VariableRequestForm:
         )
         form.validated_at = timezone.now()
         form.save(update_fields=["result", "validation_status", "validated_at"])
+        latest = form.application.variable_request_forms.order_by("-version").values_list("pk", flat=True).first()
+        if latest == form.pk:
+            record_requested_datasets(form.application_id, outcome)
     return form
+
+
+def datasets_requested(result: dict) -> list[str]:
+    return sorted({t["dataset"] for t in result.get("tables", []) if t["requested"] in ("yes", "default")})
+
+
+def record_requested_datasets(application_id, result: dict):
+    """Keep the datasets of the latest checked form, for filtering queues."""
+    RequestedDataset.objects.filter(application_id=application_id).delete()
+    RequestedDataset.objects.bulk_create(
+        [RequestedDataset(application_id=application_id, dataset=name) for name in datasets_requested(result)]
+    )

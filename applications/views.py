@@ -12,7 +12,7 @@ from leo_access.permissions import has_permission
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .forms import NewApplicationForm, ResubmitForm, WithdrawForm
-from .models import DepartmentReview
+from .models import DepartmentReview, TeamMember
 from .rules import SECTION_NAMES, submission_problems
 from .section_forms import PUBLIC_BENEFIT_CATEGORIES
 from .states import EXPLANATIONS, TAG_COLOURS, State
@@ -84,22 +84,25 @@ def section_url(application, key):
 def detail_context(request, application, **extra):
     """Everything the status page shows; staff pages reuse it."""
     queries = list(application.queries.select_related("raised_by", "answered_by"))
+    members = list(application.team_members.select_related("user__researcher_profile"))
+    forms = list(application.variable_request_forms.order_by("-version"))
     return {
         "application": application,
         "explanation": EXPLANATIONS[application.state],
         "tag_colour": TAG_COLOURS[application.state],
         "sections": [
             (section.value, SECTION_NAMES[section], status, section_url(application, section.value))
-            for section, status in selectors.section_statuses(application).items()
+            for section, status in selectors.section_statuses(application, members=members, forms=forms).items()
         ],
         "may_edit": has_permission(request.user, "application.edit", application)
         and application.state in services.EDITABLE_STATES,
-        "members": application.team_members.select_related("user__researcher_profile").exclude(status="removed"),
+        "members": [m for m in members if m.status != TeamMember.Status.REMOVED],
         "queries": queries,
         "open_query": next((q for q in reversed(queries) if q.answered_at is None), None),
         "department_reviews": selectors.current_department_reviews(application),
         "events": selectors.timeline(application),
-        "latest_form": selectors.latest_form(application),
+        "forms": forms,
+        "latest_form": forms[0] if forms else None,
         "is_staff_viewer": selectors.is_staff_viewer(request.user),
         "Decision": DepartmentReview.Decision,
         "State": State,
@@ -110,7 +113,7 @@ def detail_context(request, application, **extra):
 @login_required
 def application_detail(request, pk):
     application = _visible(request, pk)
-    return render(request, "applications/detail.html", detail_context(request, application))
+    return render(request, "applications/detail.html", detail_context(request, application, review_link=True))
 
 
 @login_required
@@ -164,7 +167,7 @@ def application_copy(request, pk):
     return redirect("applications:detail", pk=copy.pk)
 
 
-def action_page(request, application, *, action, form, template, perform):
+def action_page(request, application, *, action, form, template, perform, done_url=None):
     """GET shows the form; POST runs the service and shows any domain error in the error summary."""
     _refuse(request, application, action)
     errors = []
@@ -179,7 +182,7 @@ def action_page(request, application, *, action, form, template, perform):
             application.refresh_from_db()
             errors = page_errors(error)
         else:
-            return redirect("applications:detail", pk=application.pk)
+            return redirect(done_url or reverse("applications:detail", args=[application.pk]))
     context = detail_context(request, application, form=form, page_errors=errors)
     return render(request, template, context, status=409 if errors else 200)
 

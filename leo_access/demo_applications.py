@@ -18,6 +18,7 @@ from applications.services import create_application, resubmit_application, subm
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import sign_declaration
+from reviews.models import IntakeItem
 from reviews.services import (
     accredit_application,
     close_project,
@@ -25,6 +26,7 @@ from reviews.services import (
     query_application,
     record_department_decision,
     reject_application,
+    tick_intake_items,
 )
 
 from .demo_forms import attach_demo_form
@@ -165,6 +167,7 @@ def _step(application, step, staff, coordinator):
     elif step == "answer":
         resubmit_application(application_id=pk, by=coordinator, answers="Each table answers one research question.")
     elif step == "pass":
+        tick_intake_items(application_id=pk, by=staff.ras, items=list(IntakeItem.values))
         pass_intake(application_id=pk, by=staff.ras)
     elif step in ("dfe", "hmrc", "dwp"):
         record_department_decision(

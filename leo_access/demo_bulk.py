@@ -23,10 +23,12 @@ from applications.models import (
     DepartmentReview,
     Query,
     ReferenceCounter,
+    RequestedDataset,
     TeamMember,
     VariableRequestForm,
 )
 from applications.states import State
+from applications.validation import datasets_requested
 from applications.vrf import validate_workbook
 from applications.vrf_catalogue import catalogue_for_version
 from declarations.models import Declaration
@@ -183,7 +185,15 @@ def _batch(size, offset, rng, staff, researchers, states, weights, form_data, re
         ],
         batch_size=BATCH,
     )
-    for model in (TeamMember, VariableRequestForm, ApplicationEvent, DepartmentReview, Query, Declaration):
+    for model in (
+        TeamMember,
+        VariableRequestForm,
+        RequestedDataset,
+        ApplicationEvent,
+        DepartmentReview,
+        Query,
+        Declaration,
+    ):
         model.objects.bulk_create(rows[model], batch_size=BATCH)
 
 
@@ -234,6 +244,9 @@ def _history(application, target, start, plan, coordinator, colleague, staff, fo
             )
         )
         event("form_uploaded", start, coordinator, "coordinator", version=1, sha256=form_data["sha256"])
+        rows[RequestedDataset].extend(
+            RequestedDataset(application=application, dataset=name) for name in datasets_requested(result)
+        )
     reviews = {}
     query = None
     moment = start

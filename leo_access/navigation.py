@@ -17,7 +17,9 @@ class NavItem:
 # (label, URL name, the action that makes the link worth showing)
 _ITEMS = [
     ("Your applications", "applications:list", "application.list_own"),
-    ("Work queue", "reviews:queue", "reviews.view_queue"),
+    ("Work queues", "reviews:queue", "reviews.view_queue"),
+    ("Panel meetings", "reviews:meetings", "reviews.manage_meetings"),
+    ("Tracking", "tracking:dashboard", "tracking.view"),
     ("Your profile", "profile", "application.list_own"),
     ("Your account", "account_email", "account.manage"),
 ]

@@ -36,6 +36,10 @@ def holds_current_stage(user, application) -> bool:
     return False
 
 
+def is_declarant(user, declaration) -> bool:
+    return declaration.member_id == user.pk
+
+
 def member_or_staff(user, application) -> bool:
     return bool(roles_of(user) & STAFF_ROLES) or application.is_member(user)
 
@@ -80,7 +84,20 @@ PERMISSIONS: dict[str, Rule] = {
     ),
     "application.close": _rule({Role.ADMIN}, description="Close a project", automatic=True),
     "reviews.view_queue": _rule(STAFF_ROLES, description="See the applications waiting at one's stage"),
+    "tracking.view": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="See the dashboard, lists and register"),
+    "tracking.export": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="Export lists and the register"),
+    "reviews.assign": _rule(STAFF_ROLES - {Role.ADMIN}, description="Assign work within one's own team"),
+    "reviews.note": _rule(STAFF_ROLES, description="Write internal notes between staff"),
+    "reviews.manage_meetings": _rule({Role.PANEL_MEMBER}, description="Create panel meetings and their agendas"),
+    "reviews.view_meetings": _rule({Role.PANEL_MEMBER, Role.ADMIN, Role.RAS_OFFICER}, description="See meetings"),
     "declaration.sign": _rule(RESEARCHER, is_member, "Sign one's own Individual Declaration"),
+    "declaration.download_own": _rule(RESEARCHER, is_declarant, "Download one's own signed declaration"),
+    "declaration.download": _rule(
+        {Role.RAS_OFFICER, Role.ADMIN}, description="Download any signed Individual Declaration"
+    ),
+    "declaration.download_all": _rule({Role.ADMIN}, description="Download an application's declarations as a zip"),
+    "declaration.verify": _rule(STAFF_ROLES, description="Check an uploaded declaration PDF's signature"),
+    "declaration_text.manage": _rule({Role.ADMIN}, description="Draft and publish versions of the declaration text"),
 }
 
 

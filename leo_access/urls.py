@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
+    path("tracking/", include("reviews.tracking.urls")),
+    path("declarations/", include("declarations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,8 @@ from django import forms
 
 from applications.forms import GovukDateField, GovukForm
 
+from .models import IntakeItem
+
 
 class DecisionForm(GovukForm):
     """A stage's decision: the choices differ by stage; reasons or questions go with it."""
@@ -39,11 +41,26 @@ class DecisionForm(GovukForm):
 
 
 class IntakeForm(DecisionForm):
+    checks = forms.MultipleChoiceField(
+        label="Intake checklist",
+        help_text="Tick each item you have checked. Every item must be ticked before the application can pass.",
+        choices=IntakeItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     choices = [
         ("pass", "Pass to department review"),
         ("query", "Send back to the applicant with questions"),
         ("reject", "Reject the application"),
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.checkboxes("checks", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("text"),
+        )
 
 
 class DepartmentForm(DecisionForm):
@@ -116,3 +133,61 @@ class CloseForm(GovukForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MeetingForm(GovukForm):
+    submit_label = "Create meeting"
+    date = GovukDateField(label="Date of the meeting", help_text="For example, 27 3 2026")
+    members_present = forms.CharField(
+        label="Members present",
+        help_text="One name per line. At least three members.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the members present"},
+    )
+    independent_members = forms.CharField(
+        label="Independent members present",
+        help_text="One name per line, as written above. At least one.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the independent members present"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field("date"), Field.textarea("members_present"), Field.textarea("independent_members")
+        )
+
+
+class AgendaDecisionForm(DecisionForm):
+    choices = [
+        ("accredit", "Accredit the project"),
+        ("query", "Send back to the applicant with questions"),
+        ("reject", "Reject the application"),
+    ]
+    needs_text = {"reject": "Enter the reasons for rejecting the application", "query": "Enter the questions"}
+    ends_on = GovukDateField(
+        label="Date accreditation ends (if accredited)",
+        required=False,
+        require_all_fields=False,
+        help_text="For example, 31 3 2029",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = "Conditions, reasons or questions"
+        self.fields[
+            "text"
+        ].help_text = (
+            "Conditions of accreditation (optional), or the reasons for rejecting, or the questions for the applicant."
+        )
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"), Field.textarea("text"), Field("ends_on")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "accredit" and not cleaned.get("ends_on") and "ends_on" not in self.errors:
+            self.add_error("ends_on", "Enter the date accreditation ends")
+        return cleaned

@@ -5,13 +5,17 @@ from datetime import date
 from django.db import transaction
 
 from applications import clock, lifecycle
-from applications.errors import InvalidInput, NotPermitted, StaleState
+from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
 from applications.models import Application, DepartmentReview, Query
+from applications.rules import Problem
 from applications.selectors import current_department_reviews, data_fingerprint
 from applications.states import State
 from declarations.services import open_declarations
 from leo_access.actors import SYSTEM
 from leo_access.roles import Department, department_of
+
+from .models import AgendaItem, Assignment, IntakeCheck, IntakeItem, InternalNote, PanelMeeting, Team
+from .teams import TEAM_ROLES, in_team
 
 
 def _required(text: str, message: str) -> str:
@@ -45,10 +49,18 @@ def query_application(*, application_id, by, questions: str, expected_state: str
 
 
 def pass_intake(*, application_id, by, comment: str = "", expected_state: str | None = State.RAS_CHECK):
+    """Pass to department review once every item of the intake checklist is ticked."""
     with transaction.atomic():
         application = lifecycle.lock(application_id)
         lifecycle.ensure_state(application, expected_state)
         lifecycle.authorise(by, "application.pass_intake", application)
+        ticked = set(application.intake_checks.values_list("item", flat=True))
+        unticked = [item for item in IntakeItem if item.value not in ticked]
+        if unticked:
+            raise GuardFailed(
+                "Tick every item of the intake checklist before passing the application on.",
+                problems=[Problem("intake_unchecked", f"Not yet checked: {item.label}.") for item in unticked],
+            )
         lifecycle.apply(
             application,
             "pass_intake",
@@ -204,3 +216,132 @@ def close_project(
             comment=reason.strip() or ("The project's end date has passed." if by is SYSTEM else ""),
         )
     return application
+
+
+# Queues, assignment, the intake checklist, notes and panel meetings ------------------------------------------
+
+
+def assign(*, application_id, team: str, assignee, by) -> Assignment:
+    """Give an application to oneself or to a colleague in the same team."""
+    team = Team(team)
+    if not in_team(by, team):
+        raise NotPermitted("You can only assign work in your own team.")
+    if not in_team(assignee, team):
+        raise InvalidInput(f"{assignee} is not in the {team.label} team.")
+    with transaction.atomic():
+        application = lifecycle.lock(application_id)
+        lifecycle.authorise(by, "reviews.assign", application)
+        assignment, _ = Assignment.objects.update_or_create(
+            application=application, team=team, defaults={"assignee": assignee, "assigned_by": by}
+        )
+        lifecycle.record(
+            application,
+            kind="assigned",
+            by=by,
+            role=TEAM_ROLES[team][0].value,
+            data={"team": team.value, "assignee": assignee.email},
+        )
+    return assignment
+
+
+def tick_intake_items(*, application_id, by, items: list[str]) -> list[str]:
+    """Record the checklist items this RAS officer has checked; returns every item now ticked."""
+    unknown = set(items) - set(IntakeItem.values)
+    if unknown:
+        raise InvalidInput(f"Unknown checklist items: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        application = lifecycle.lock(application_id)
+        lifecycle.authorise(by, "application.pass_intake", application)
+        lifecycle.ensure_state(application, None, State.RAS_CHECK)
+        for item in items:
+            IntakeCheck.objects.get_or_create(application=application, item=item, defaults={"ticked_by": by})
+        return list(application.intake_checks.values_list("item", flat=True))
+
+
+def add_internal_note(*, application_id, by, text: str):
+    text = _required(text, "Enter the note.")
+    with transaction.atomic():
+        application = lifecycle.lock(application_id)
+        lifecycle.authorise(by, "reviews.note", application)
+        return InternalNote.objects.create(
+            application=application,
+            author=by,
+            author_role=lifecycle.acting_role(by, "reviews.note"),
+            text=text,
+        )
+
+
+def create_meeting(*, by, date, members_present: str, independent_members: str):
+    members = [line.strip() for line in (members_present or "").splitlines() if line.strip()]
+    independents = [line.strip() for line in (independent_members or "").splitlines() if line.strip()]
+    if len(members) < 3:
+        raise InvalidInput("A panel meeting needs at least three members present, one per line.")
+    if not independents:
+        raise InvalidInput("Name at least one independent member present.")
+    missing = [name for name in independents if name not in members]
+    if missing:
+        raise InvalidInput(f"Independent members must also be listed as present: {', '.join(missing)}.")
+    if not date:
+        raise InvalidInput("Enter the date of the meeting.")
+    lifecycle.authorise(by, "reviews.manage_meetings", None)
+    return PanelMeeting.objects.create(
+        date=date, members_present="\n".join(members), independent_members="\n".join(independents), created_by=by
+    )
+
+
+def add_to_agenda(*, meeting_id, application_id, by):
+    with transaction.atomic():
+        meeting = PanelMeeting.objects.select_for_update().get(pk=meeting_id)
+        if meeting.status != PanelMeeting.Status.OPEN:
+            raise InvalidInput("This meeting is closed.")
+        application = lifecycle.lock(application_id)
+        lifecycle.authorise(by, "reviews.manage_meetings", application)
+        lifecycle.ensure_state(application, None, State.PANEL_REVIEW)
+        item, _ = AgendaItem.objects.get_or_create(meeting=meeting, application=application)
+    return item
+
+
+def record_agenda_decision(
+    *, item_id, by, decision: str, text: str = "", ends_on=None, expected_state: str | None = State.PANEL_REVIEW
+):
+    """The panel's decision on one agenda item, made through the lifecycle with the meeting's record."""
+    item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
+    meeting = item.meeting
+    if meeting.status != PanelMeeting.Status.OPEN:
+        raise InvalidInput("This meeting is closed.")
+    if item.outcome != AgendaItem.Outcome.PENDING:
+        raise StaleState("The panel has already decided this item.", current_state=item.application.state)
+    with transaction.atomic():
+        if decision == "accredit":
+            accredit_application(
+                application_id=item.application_id,
+                by=by,
+                meeting_date=meeting.date,
+                members_present="; ".join(meeting.members),
+                conditions=text,
+                ends_on=ends_on,
+                expected_state=expected_state,
+            )
+            outcome = AgendaItem.Outcome.ACCREDITED
+        elif decision == "reject":
+            reject_application(application_id=item.application_id, by=by, reasons=text, expected_state=expected_state)
+            outcome = AgendaItem.Outcome.REJECTED
+        elif decision == "query":
+            query_application(application_id=item.application_id, by=by, questions=text, expected_state=expected_state)
+            outcome = AgendaItem.Outcome.QUERIED
+        else:
+            raise InvalidInput("Choose a decision.")
+        AgendaItem.objects.filter(pk=item.pk).update(outcome=outcome, note=text.strip(), decided_at=clock.now())
+    return AgendaItem.objects.get(pk=item.pk)
+
+
+def close_meeting(*, meeting_id, by):
+    lifecycle.authorise(by, "reviews.manage_meetings", None)
+    with transaction.atomic():
+        meeting = PanelMeeting.objects.select_for_update().get(pk=meeting_id)
+        if meeting.status == PanelMeeting.Status.CLOSED:
+            return meeting
+        meeting.status = PanelMeeting.Status.CLOSED
+        meeting.closed_at = clock.now()
+        meeting.save(update_fields=["status", "closed_at"])
+    return meeting

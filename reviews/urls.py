@@ -1,14 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, queue_views, views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", queue_views.queues, name="queue"),
+    path("queues/<str:team>/", queue_views.team_queue, name="team_queue"),
+    path("my-work/", queue_views.my_work, name="my_work"),
+    path("applications/<uuid:pk>/", views.review, name="review"),
+    path("applications/<uuid:pk>/assign/", queue_views.assign, name="assign"),
+    path("applications/<uuid:pk>/notes/", queue_views.add_note, name="note"),
     path("applications/<uuid:pk>/intake/", views.intake, name="intake"),
     path("applications/<uuid:pk>/department/", views.department, name="department"),
     path("applications/<uuid:pk>/panel/", views.panel, name="panel"),
     path("applications/<uuid:pk>/grant-access/", views.grant, name="grant_access"),
     path("applications/<uuid:pk>/close/", views.close, name="close"),
+    path("meetings/", meeting_views.meetings, name="meetings"),
+    path("meetings/<int:meeting_id>/", meeting_views.meeting, name="meeting"),
+    path("meetings/<int:meeting_id>/items/<int:item_id>/", meeting_views.agenda_item, name="agenda_item"),
+    path("meetings/<int:meeting_id>/close/", meeting_views.close, name="meeting_close"),
+    path("meetings/<int:meeting_id>/record.pdf", meeting_views.record_pdf, name="meeting_pdf"),
 ]

@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applications.errors import LifecycleError, page_errors
-from applications.selectors import application_for
+from applications.ethics import ITEMS, PRINCIPLES
+from applications.selectors import application_for, form_difference
 from applications.views import action_page, detail_context
 from declarations.services import grant_access
 from leo_access.permissions import has_permission
@@ -13,6 +15,7 @@ from leo_access.roles import department_of
 
 from . import selectors, services
 from .forms import CloseForm, DepartmentForm, IntakeForm, PanelForm
+from .models import IntakeItem
 
 
 def _visible(request, pk):
@@ -23,17 +26,12 @@ def _visible(request, pk):
 
 
 @login_required
-def queue(request):
-    if not has_permission(request.user, "reviews.view_queue"):
-        raise PermissionDenied
-    return render(request, "reviews/queue.html", {"rows": selectors.work_for(request.user)})
-
-
-@login_required
 def intake(request, pk):
     application = _visible(request, pk)
 
     def decide(data, seen):
+        if data["checks"]:
+            services.tick_intake_items(application_id=pk, by=request.user, items=data["checks"])
         if data["decision"] == "pass":
             services.pass_intake(application_id=pk, by=request.user, comment=data["text"], expected_state=seen)
         elif data["decision"] == "query":
@@ -45,9 +43,13 @@ def intake(request, pk):
         request,
         application,
         action="application.pass_intake",
-        form=IntakeForm(request.POST or None),
+        form=IntakeForm(
+            request.POST or None,
+            initial={"checks": list(application.intake_checks.values_list("item", flat=True))},
+        ),
         template="reviews/intake.html",
         perform=decide,
+        done_url=reverse("reviews:review", args=[pk]),
     )
 
 
@@ -76,6 +78,7 @@ def department(request, pk):
         form=DepartmentForm(request.POST or None),
         template="reviews/department.html",
         perform=decide,
+        done_url=reverse("reviews:review", args=[pk]),
     )
 
 
@@ -106,6 +109,7 @@ def panel(request, pk):
         form=PanelForm(request.POST or None),
         template="reviews/panel.html",
         perform=decide,
+        done_url=reverse("reviews:review", args=[pk]),
     )
 
 
@@ -121,7 +125,7 @@ def grant(request, pk):
         application.refresh_from_db()
         context = detail_context(request, application, page_errors=page_errors(error))
         return render(request, "applications/detail.html", context, status=409)
-    return redirect("applications:detail", pk=pk)
+    return redirect("reviews:review", pk=pk)
 
 
 @login_required
@@ -136,4 +140,49 @@ def close(request, pk):
         perform=lambda data, seen: services.close_project(
             application_id=pk, by=request.user, reason=data["reason"], expected_state=seen
         ),
+        done_url=reverse("reviews:review", args=[pk]),
     )
+
+
+@login_required
+def review(request, pk):
+    """Everything about an application, for staff, in one read-only page."""
+    application = _visible(request, pk)
+    if not has_permission(request.user, "reviews.view_queue"):
+        raise PermissionDenied
+    department = department_of(request.user)
+    team = selectors.team_for_application(request.user, application)
+    context = detail_context(
+        request,
+        application,
+        department=department,
+        ethics_items=ethics_answers(application),
+        notes=application.internal_notes.select_related("author"),
+        team=team,
+        colleagues=selectors.colleagues(team) if team else [],
+        assignments=application.assignments.select_related("assignee"),
+        intake_checks={c.item: c for c in application.intake_checks.select_related("ticked_by")},
+        intake_items=IntakeItem,
+    )
+    forms = context["forms"]
+    latest = forms[0] if forms else None
+    previous = next((form for form in forms[1:] if form.result), None)
+    context |= {
+        "requested": selectors.requested_tables(latest, department.value if department else None),
+        "difference": form_difference(latest, previous),
+        "result": latest.result if latest else None,
+    }
+    return render(request, "reviews/review.html", context)
+
+
+def ethics_answers(application) -> list[dict]:
+    answers = application.ethics_self_assessment or {}
+    return [
+        {
+            "item": item,
+            "principle": PRINCIPLES[item.principle],
+            "risk": (answers.get(str(item.number)) or {}).get("risk", ""),
+            "justification": (answers.get(str(item.number)) or {}).get("justification", ""),
+        }
+        for item in ITEMS
+    ]

@@ -10,12 +10,14 @@ from declarations.models import Declaration
 from declarations.services import sign_declaration
 from leo_access.models import User
 from leo_access.roles import Role
+from reviews.models import IntakeItem
 from reviews.services import (
     accredit_application,
     close_project,
     pass_intake,
     query_application,
     record_department_decision,
+    tick_intake_items,
 )
 
 from .factories import ApplicationFactory, add_member, coordinator_of, researcher, staff
@@ -69,6 +71,12 @@ def approve(application, people, *departments):
         )
 
 
+def pass_checked_intake(application, ras):
+    """Tick the whole intake checklist, then pass the application to department review."""
+    tick_intake_items(application_id=application.pk, by=ras, items=list(IntakeItem.values))
+    pass_intake(application_id=application.pk, by=ras)
+
+
 def advance(application: Application, state: str, people: People) -> Application:
     """Take a draft to `state` along the usual path, with every event recorded."""
     coordinator = coordinator_of(application)
@@ -88,7 +96,7 @@ def advance(application: Application, state: str, people: People) -> Application
         return reload(application)
     if state == State.RAS_CHECK:
         return reload(application)
-    pass_intake(application_id=application.pk, by=people.ras)
+    pass_checked_intake(application, people.ras)
     if state == State.DEPARTMENT_REVIEW:
         return reload(application)
     approve(application, people, "dfe", "hmrc", "dwp")

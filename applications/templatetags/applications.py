@@ -56,3 +56,8 @@ def state_tag(state: str):
 def department_label(code: str) -> str:
     """dfe -> DfE; the holders of LEO's tables, UCAS being held by ONS."""
     return {"dfe": "DfE", "hmrc": "HMRC", "dwp": "DWP", "ons": "ONS"}.get(code, code)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

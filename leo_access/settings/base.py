@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.close_ended_projects",
         "schedule": timedelta(hours=24),
     },
+    "delete-expired-exports": {
+        "task": "reviews.tracking.tasks.delete_expired_exports",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # Pages --------------------------------------------------------------------------------
@@ -252,3 +256,35 @@ STAGE_SLA_DAYS = {
     "panel_review": env.int("SLA_DAYS_PANEL_REVIEW", default=20),
     "accredited": env.int("SLA_DAYS_DECLARATIONS", default=15),
 }
+
+# Individual Declarations (declarations/) ----------------------------------------------
+
+# The service's key and certificate (PEM) that seal signed declaration PDFs. A real deployment
+# supplies its own; without them the embedded and test profiles make a self-signed development pair.
+DECLARATION_SIGNING_KEY = env.str(
+    "DECLARATION_SIGNING_KEY", default=str(BASE_DIR / "var" / "signing" / "declaration-signing-key.pem")
+)
+DECLARATION_SIGNING_CERTIFICATE = env.str(
+    "DECLARATION_SIGNING_CERTIFICATE", default=str(BASE_DIR / "var" / "signing" / "declaration-signing-cert.pem")
+)
+DECLARATION_SIGNING_KEY_PASSPHRASE = env.str("DECLARATION_SIGNING_KEY_PASSPHRASE", default="")
+# Production must never seal documents with a key it made up itself.
+DECLARATION_SIGNING_DEVELOPMENT_PAIR = env.bool(
+    "DECLARATION_SIGNING_DEVELOPMENT_PAIR",
+    default=not env.str("DJANGO_SETTINGS_MODULE", default="").endswith(".production"),
+)
+# The largest PDF the verification page accepts.
+DECLARATION_VERIFY_MAX_BYTES = env.int("DECLARATION_VERIFY_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Tracking (admin dashboard, register and exports) ------------------------------------------
+
+# Exports with more rows than this are built by a worker instead of during the request.
+TRACKING_EXPORT_SYNC_MAX_ROWS = env.int("TRACKING_EXPORT_SYNC_MAX_ROWS", default=5000)
+# How long the dashboard's figures are kept before they are computed again (0: every time).
+TRACKING_DASHBOARD_CACHE_SECONDS = env.int("TRACKING_DASHBOARD_CACHE_SECONDS", default=300)
+# How long a built export stays on disk before it is deleted.
+TRACKING_EXPORT_KEEP_HOURS = env.int("TRACKING_EXPORT_KEEP_HOURS", default=24)
+# The worker finds tasks in each app's tasks module only; tracking's live one level down.
+CELERY_IMPORTS = ["reviews.tracking.tasks"]
+# WeasyPrint reports every layout step at INFO.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -91,7 +91,8 @@ def test_a_decision_on_an_application_that_moved_on_shows_its_current_state(clie
     other_ras = People.create().ras
     client.force_login(other_ras)
     url = reverse("reviews:intake", args=[application.pk])
-    client.post(url, {"decision": "pass", "text": "", "expected_state": "ras_check"})
+    everything = ["accreditation", "public_benefit", "publication", "variable_request_form", "ethics", "coordinator"]
+    client.post(url, {"checks": everything, "decision": "pass", "text": "", "expected_state": "ras_check"})
 
     client.force_login(people.ras)
     response = client.post(url, {"decision": "reject", "text": "Not eligible.", "expected_state": "ras_check"})
@@ -170,9 +171,9 @@ def test_work_queues_show_each_team_its_own_stage(client, people):
     at_departments = advance(application_with_member()[0], State.DEPARTMENT_REVIEW, people)
 
     client.force_login(people.ras)
-    ras_page = client.get(reverse("reviews:queue")).content.decode()
+    ras_page = client.get(reverse("reviews:queue"), follow=True).content.decode()
     client.force_login(people.dfe)
-    dfe_page = client.get(reverse("reviews:queue")).content.decode()
+    dfe_page = client.get(reverse("reviews:queue"), follow=True).content.decode()
 
     assert at_intake.reference in ras_page
     assert at_departments.reference not in ras_page

@@ -13,7 +13,7 @@ from declarations.services import grant_access, sign_declaration
 from reviews.services import pass_intake, query_application, record_department_decision, reject_application
 from reviews.tasks import close_ended_projects
 from tests.factories import add_form, coordinator_of
-from tests.lifecycle import People, advance, application_with_member, approve, reload
+from tests.lifecycle import People, advance, application_with_member, approve, pass_checked_intake, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_projects_past_their_end_are_closed_by_the_scheduled_task_once(people):
 
 def test_an_action_on_an_application_that_moved_on_says_so(people):
     application = advance(application_with_member()[0], State.RAS_CHECK, people)
-    pass_intake(application_id=application.pk, by=people.ras)
+    pass_checked_intake(application, people.ras)
 
     with pytest.raises(StaleState, match="updated by someone else") as stale:
         pass_intake(application_id=application.pk, by=people.ras, expected_state=State.RAS_CHECK)
@@ -229,3 +229,19 @@ def test_submission_lists_every_unmet_guard_and_changes_nothing(people):
     assert {"variable_request_form", "ethics_evidence", "publication", "section_incomplete"} <= codes
     assert reload(application).state == State.DRAFT
     assert not application.events.filter(kind="submitted").exists()
+
+
+def test_intake_cannot_pass_until_every_checklist_item_is_ticked(people):
+    from reviews.models import IntakeCheck, IntakeItem
+    from reviews.services import tick_intake_items
+
+    application = advance(application_with_member()[0], State.RAS_CHECK, people)
+    tick_intake_items(application_id=application.pk, by=people.ras, items=["accreditation", "ethics"])
+
+    with pytest.raises(GuardFailed) as refused:
+        pass_intake(application_id=application.pk, by=people.ras)
+
+    assert len(refused.value.problems) == len(IntakeItem) - 2
+    assert reload(application).state == State.RAS_CHECK
+    check = IntakeCheck.objects.get(application=application, item="ethics")
+    assert check.ticked_by == people.ras

@@ -12,6 +12,7 @@ from applications.services import resubmit_application, submit_application, with
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import grant_access
+from reviews.models import IntakeItem
 from reviews.services import (
     accredit_application,
     close_project,
@@ -19,6 +20,7 @@ from reviews.services import (
     query_application,
     record_department_decision,
     reject_application,
+    tick_intake_items,
 )
 from tests.factories import coordinator_of
 from tests.lifecycle import People, advance, application_with_member, reload
@@ -36,6 +38,15 @@ def accredit(app, by):
         members_present="Chair; independent member",
         ends_on=date.today() + timedelta(days=700),
     )
+
+
+def checked_then_passed(app, by):
+    # The checklist is ticked by a RAS officer; the pass itself is the action under test.
+    tick_intake_items(application_id=app.pk, by=RAS_OFFICER_FOR[app.pk], items=list(IntakeItem.values))
+    pass_intake(application_id=app.pk, by=by)
+
+
+RAS_OFFICER_FOR = {}
 
 
 def grant_after_signing(app, by):
@@ -69,7 +80,7 @@ CASES = [
      {"panel"}, State.QUERIED, "queried"),
     ("resubmit", State.QUERIED, lambda a, u: resubmit_application(application_id=a.pk, by=u, answers="Answered."),
      {"coordinator"}, State.RAS_CHECK, "resubmitted"),
-    ("pass intake", State.RAS_CHECK, lambda a, u: pass_intake(application_id=a.pk, by=u), {"ras"},
+    ("pass intake", State.RAS_CHECK, lambda a, u: checked_then_passed(a, u), {"ras"},
      State.DEPARTMENT_REVIEW, "intake_passed"),
     ("reject at intake", State.RAS_CHECK, lambda a, u: reject_application(application_id=a.pk, by=u, reasons="No."),
      {"ras"}, State.REJECTED, "rejected"),
@@ -104,6 +115,7 @@ def actor(name, application, member, people):
 def test_transition_by_role(case, start, action, allowed, after, kind, actor_name, people):
     application, member = application_with_member()
     application = advance(application, start, people)
+    RAS_OFFICER_FOR[application.pk] = people.ras
     events_before = ApplicationEvent.objects.filter(application=application).count()
     user = actor(actor_name, application, member, people)
 

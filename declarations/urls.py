@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "declarations"
+
+urlpatterns = [
+    path("application/<uuid:pk>/sign/", views.sign, name="sign"),
+    path("application/<uuid:pk>/all.zip", views.archive, name="archive"),
+    path("<int:pk>/document/", views.document, name="document"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -1,0 +1,109 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+
+from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
+from applications.selectors import application_for
+from leo_access.permissions import has_permission
+
+from . import selectors, services
+from .forms import SignForm, VerifyForm
+
+
+def _client_ip(request) -> str | None:
+    # The proxy in front of production appends the client address; Django sees the proxy's as REMOTE_ADDR.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[-1].strip() if forwarded else "") or request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+def sign(request, pk):
+    application = application_for(request.user, pk)
+    declaration = selectors.own_declaration(request.user, application) if application else None
+    if declaration is None or not has_permission(request.user, "declaration.sign", application):
+        raise Http404("No declaration to sign")
+    text = declaration.text or services.current_text()
+    form = SignForm(request.POST or None, user=request.user, text=text)
+    errors = []
+    if request.method == "POST" and not declaration.signed_at and form.is_valid():
+        try:
+            services.sign_declaration(
+                declaration_id=declaration.pk,
+                by=request.user,
+                typed_name=form.cleaned_data["typed_name"],
+                confirmed_clauses=form.confirmed_clauses(),
+                text_sha256=request.POST.get("text_sha256", ""),
+                confirmed_with=form.confirmed_with,
+                ip_address=_client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        except NotPermitted as error:
+            raise Http404("No declaration to sign") from error
+        except LifecycleError as error:
+            errors = page_errors(error)
+        else:
+            messages.success(request, "You have signed your Individual Declaration")
+            return redirect("applications:detail", pk=application.pk)
+        declaration.refresh_from_db()
+    clause_fields = [form[f"clause_{n}"] for n in range(1, len(text.clauses) + 1)]
+    context = {
+        "application": application,
+        "declaration": declaration,
+        "text": text,
+        "form": form,
+        "sign_form": form,
+        "clause_fields": clause_fields,
+        "clause_errors": any(field.errors for field in clause_fields),
+        "page_errors": errors,
+    }
+    return render(request, "declarations/sign.html", context, status=409 if errors else 200)
+
+
+@login_required
+def document(request, pk):
+    declaration = selectors.declaration_for_download(request.user, pk)
+    if declaration is None:
+        raise Http404("No such document")
+    stored = declaration.document
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=f"{stored.document_number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-SHA256"] = stored.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def archive(request, pk):
+    application = application_for(request.user, pk)
+    if application is None or not has_permission(request.user, "declaration.download_all", application):
+        raise Http404("No such application")
+    data, count = selectors.archive(application)
+    if not count:
+        raise Http404("No signed declarations yet")
+    response = HttpResponse(data, content_type="application/zip")
+    name = slugify(f"{application.reference}-declarations")
+    response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def verify(request):
+    if not has_permission(request.user, "declaration.verify"):
+        raise PermissionDenied
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = selectors.verify_upload(upload.read())
+        result.file_name = upload.name
+    return render(request, "declarations/verify.html", {"form": form, "result": result})

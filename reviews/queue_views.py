@@ -1,0 +1,127 @@
+"""Queues, "My work", assignment and internal notes."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from applications.errors import LifecycleError
+from applications.selectors import application_for
+from leo_access.permissions import has_permission
+
+from . import selectors, services
+from .models import Team
+from .teams import in_team, teams_of
+
+
+def _staff(request, action="reviews.view_queue"):
+    if not has_permission(request.user, action):
+        raise PermissionDenied
+
+
+@login_required
+def queues(request):
+    _staff(request)
+    teams = teams_of(request.user)
+    if len(teams) == 1:
+        return redirect("reviews:team_queue", team=teams[0].value)
+    return render(request, "reviews/queues.html", {"teams": teams})
+
+
+def _filters(request) -> selectors.QueueFilters:
+    get = request.GET
+    return selectors.QueueFilters(
+        q=get.get("q", "")[:200],
+        state=get.get("state", "") if get.get("state") in ("waiting", "queried") else "",
+        dataset=get.get("dataset", "")[:100],
+        overdue=get.get("overdue") == "1",
+        mine=get.get("mine") == "1",
+        sort=get.get("sort", "waiting") if get.get("sort") in selectors.SORTS else "waiting",
+    )
+
+
+@login_required
+def team_queue(request, team):
+    _staff(request)
+    try:
+        team = Team(team)
+    except ValueError:
+        raise Http404("No such queue") from None
+    if team not in teams_of(request.user):
+        raise PermissionDenied
+    filters = _filters(request)
+    page = Paginator(selectors.queue(team, request.user, filters), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    datasets = selectors.datasets_by_application([a.pk for a in page.object_list])
+    rows = [
+        {"application": a, "days": selectors.days_at_stage(a, now), "datasets": datasets.get(a.pk, [])}
+        for a in page.object_list
+    ]
+    kept = {key: value for key, value in request.GET.items() if key != "page" and value}
+    context = {
+        "team": team,
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "querystring": urlencode(kept),
+        "datasets": selectors.all_datasets(),
+        "sorts": selectors.SORTS,
+    }
+    return render(request, "reviews/team_queue.html", context)
+
+
+@login_required
+def my_work(request):
+    _staff(request)
+    applications = list(selectors.my_work(request.user)[:200])
+    now = timezone.now()
+    rows = [{"application": a, "days": selectors.days_at_stage(a, now)} for a in applications]
+    return render(request, "reviews/my_work.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    application = application_for(request.user, pk)
+    if application is None:
+        raise Http404("No such application")
+    team = selectors.team_for_application(request.user, application)
+    if team is None or not has_permission(request.user, "reviews.assign", application):
+        raise PermissionDenied
+    assignee = get_user_model().objects.filter(pk=request.POST.get("assignee") or request.user.pk).first()
+    if assignee is None or not in_team(assignee, team):
+        messages.error(request, "Choose someone in your team.")
+    else:
+        try:
+            services.assign(application_id=application.pk, team=team, assignee=assignee, by=request.user)
+        except LifecycleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{application.reference} is assigned to {assignee}.")
+    return redirect(reverse("reviews:review", args=[application.pk]))
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    application = application_for(request.user, pk)
+    if application is None:
+        raise Http404("No such application")
+    if not has_permission(request.user, "reviews.note", application):
+        raise PermissionDenied
+    try:
+        services.add_internal_note(application_id=application.pk, by=request.user, text=request.POST.get("text", ""))
+    except LifecycleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Your note has been added. Applicants never see internal notes.")
+    return redirect(reverse("reviews:review", args=[application.pk]) + "#notes")

@@ -1,0 +1,270 @@
+"""The application list and the project register as CSV and XLSX, row by row, never all in memory.
+
+Spreadsheet programs run a cell that starts with =, +, -, @, a tab or a carriage return as a formula.
+Titles and names come from applicants, so such text is neutralised: in CSV it gets a leading
+apostrophe (the OWASP advice), in XLSX it is stored with the string type, never as a formula.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from django.db import connection
+from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from applications.states import State
+
+from . import selectors
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold; openpyxl refuses them.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+STATE_LABELS = dict(State.choices)
+FLAG_LABELS = {"ending_soon": "Ends within 90 days", "past_end": "Past its end date, not closed", "": ""}
+PROGRESS_EVERY = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str  # text, date, datetime, int or bool
+    width: int = 20
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    queryset: QuerySet
+    fields: list[str]
+    convert: Callable[[tuple], tuple]
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def rows(self) -> Iterator[tuple]:
+        # A server-side cursor on PostgreSQL, so rows arrive in chunks and memory stays flat.
+        chunk = 2000 if connection.vendor == "postgresql" else 500
+        for values in self.queryset.values_list(*self.fields).iterator(chunk_size=chunk):
+            yield self.convert(values)
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return None if moment is None else timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+
+
+def application_table(filters: selectors.ApplicationFilters) -> Table:
+    now = timezone.now()
+    queryset = selectors.applications(filters, now=now).annotate(
+        is_overdue=Case(
+            When(selectors.overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+    def convert(values):
+        reference, title, state, organisation, coordinator, submitted, entered, late = values
+        days = (now - entered).days if entered else None
+        return (
+            reference,
+            title,
+            STATE_LABELS.get(state, state),
+            organisation or "",
+            coordinator or "",
+            _local(submitted),
+            _local(entered),
+            days,
+            late,
+        )
+
+    return Table(
+        columns=[
+            Column("Reference", "text", 16),
+            Column("Title", "text", 50),
+            Column("State", "text", 20),
+            Column("Organisation", "text", 30),
+            Column("Co-ordinator", "text", 25),
+            Column("Submitted", "datetime", 18),
+            Column("Entered current stage", "datetime", 18),
+            Column("Days at current stage", "int", 10),
+            Column("Overdue", "bool", 10),
+        ],
+        queryset=queryset,
+        fields=[
+            "reference",
+            "title",
+            "state",
+            "organisation",
+            "coordinator_name",
+            "submitted_at",
+            "stage_entered_at",
+            "is_overdue",
+        ],
+        convert=convert,
+    )
+
+
+def register_table(filters: selectors.RegisterFilters) -> Table:
+    def convert(values):
+        reference, title, organisation, coordinator, datasets, accredited, ends, state, flag = values
+        return (
+            reference,
+            title,
+            organisation or "",
+            coordinator or "",
+            datasets or "",
+            timezone.localtime(accredited).date() if accredited else None,
+            ends,
+            STATE_LABELS.get(state, state),
+            FLAG_LABELS.get(flag, flag),
+        )
+
+    return Table(
+        columns=[
+            Column("Reference", "text", 16),
+            Column("Title", "text", 50),
+            Column("Organisation", "text", 30),
+            Column("Co-ordinator", "text", 25),
+            Column("Datasets", "text", 30),
+            Column("Accredited on", "date", 14),
+            Column("Accreditation ends", "date", 14),
+            Column("State", "text", 16),
+            Column("Flag", "text", 28),
+        ],
+        queryset=selectors.register(filters),
+        fields=[
+            "reference",
+            "title",
+            "organisation",
+            "coordinator_name",
+            "datasets",
+            "accredited_at",
+            "accreditation_ends_on",
+            "state",
+            "flag",
+        ],
+        convert=convert,
+    )
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet would run as a formula, made inert."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def csv_chunks(table: Table, rows: Iterable[tuple] | None = None, progress=None) -> Iterator[str]:
+    """The CSV text in chunks of many rows each, for a streaming response or a file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in table.columns])
+    written = 0
+    for row in table.rows() if rows is None else rows:
+        writer.writerow([_csv_value(value) for value in row])
+        written += 1
+        if written % PROGRESS_EVERY == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if progress:
+                progress(written)
+    yield buffer.getvalue()
+    if progress:
+        progress(written)
+
+
+def write_csv(table: Table, path: Path, progress=None) -> int:
+    written = 0
+
+    def counted(count):
+        nonlocal written
+        written = count
+        if progress:
+            progress(count)
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for chunk in csv_chunks(table, progress=counted):
+            handle.write(chunk)
+    return written
+
+
+# XLSX ------------------------------------------------------------------------------------------
+
+
+def _xlsx_value(sheet, value):
+    if isinstance(value, str):
+        value = _ILLEGAL_XML.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
+
+
+def write_xlsx(table: Table, path: Path, progress=None) -> int:
+    """A typed workbook (dates as dates, numbers as numbers) with a frozen header row and an auto-filter."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Export")
+    # In write-only mode the sheet view comes before the rows, so the panes are frozen first.
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    formats = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
+    dated = [(index, formats[column.kind]) for index, column in enumerate(table.columns) if column.kind in formats]
+    written = 0
+    for row in table.rows():
+        values = [_xlsx_value(sheet, value) for value in row]
+        for index, number_format in dated:
+            if values[index] is not None:
+                cell = WriteOnlyCell(sheet, value=values[index])
+                cell.number_format = number_format
+                values[index] = cell
+        sheet.append(values)
+        written += 1
+        if progress and written % PROGRESS_EVERY == 0:
+            progress(written)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{written + 1}"
+    workbook.save(path)
+    if progress:
+        progress(written)
+    return written
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

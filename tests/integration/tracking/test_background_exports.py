@@ -1,0 +1,83 @@
+"""Large exports: built by a real worker, shown with progress, downloaded from disk, deleted when expired."""
+
+import csv
+import io
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application
+from applications.states import State
+from leo_access.roles import Role
+from reviews.tracking import services
+from reviews.tracking.models import Export
+from tests.factories import ApplicationFactory, staff
+
+
+def wait_for(export, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        export.refresh_from_db()
+        if not export.in_progress:
+            return export
+        time.sleep(0.2)
+    raise AssertionError(f"the export is still {export.status}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_export_is_built_by_the_worker_and_then_expires(client, settings, celery_worker):
+    settings.TRACKING_EXPORT_SYNC_MAX_ROWS = 2
+    for number in range(3):
+        application = ApplicationFactory(form=False, title=f"@Study {number}")
+        Application.objects.filter(pk=application.pk).update(state=State.RAS_CHECK)
+    admin = staff(Role.ADMIN)
+    client.force_login(admin)
+    response = client.post(reverse("tracking:export", args=["applications"]), {"format": "csv", "state": "ras_check"})
+    export = Export.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tracking:export_detail", args=[export.pk])
+    assert (export.total_rows, export.filters) == (3, {"state": "ras_check"})
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Download" in page or "rows written" in page
+    export = wait_for(export)
+    assert export.status == Export.Status.DONE
+    assert export.rows_written == 3
+    assert export.expires_at > timezone.now() + timedelta(hours=settings.TRACKING_EXPORT_KEEP_HOURS - 1)
+    assert "Download" in client.get(reverse("tracking:export_status", args=[export.pk])).content.decode()
+
+    download = client.get(reverse("tracking:export_download", args=[export.pk]))
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert len(rows) == 4
+    assert {row[1] for row in rows[1:]} == {"'@Study 0", "'@Study 1", "'@Study 2"}
+
+    # Nobody else may fetch it, not even another admin.
+    client.force_login(staff(Role.ADMIN))
+    assert client.get(reverse("tracking:export_download", args=[export.pk])).status_code == 404
+    client.force_login(admin)
+
+    path = services.export_path(export)
+    assert path.exists()
+    assert services.delete_expired_exports(now=timezone.now()) == 0
+    assert services.delete_expired_exports(now=export.expires_at + timedelta(seconds=1)) == 1
+    assert not path.exists()
+    export.refresh_from_db()
+    assert export.status == Export.Status.EXPIRED
+    assert client.get(reverse("tracking:export_download", args=[export.pk])).status_code == 410
+
+
+@pytest.mark.django_db
+def test_building_again_leaves_a_finished_export_alone(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    admin = staff(Role.ADMIN)
+    export = Export.objects.create(kind="register", format="xlsx", requested_by=admin)
+    first = services.build_export(export.pk)
+    assert first.status == Export.Status.DONE
+    finished = first.finished_at
+    again = services.build_export(export.pk)
+    assert again.finished_at == finished
+    assert services.export_path(again).exists()
