@@ -21,6 +21,6 @@ COPY --from=assets /app/static/dist static/dist
 RUN DJANGO_SETTINGS_MODULE=leo_access.settings.production SECRET_KEY=collectstatic-only \
     ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
     python manage.py collectstatic --no-input
-RUN mkdir -p /var/lib/leo-access/media && chown -R leo /var/lib/leo-access
+RUN mkdir -p /var/lib/leo-access/media /var/lib/leo-access/signing && chown -R leo /var/lib/leo-access
 USER leo
 EXPOSE 8000
