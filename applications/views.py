@@ -167,7 +167,7 @@ def application_copy(request, pk):
     return redirect("applications:detail", pk=copy.pk)
 
 
-def action_page(request, application, *, action, form, template, perform, done_url=None):
+def action_page(request, application, *, action, form, template, perform, done_url=None, extra=None):
     """GET shows the form; POST runs the service and shows any domain error in the error summary."""
     _refuse(request, application, action)
     errors = []
@@ -183,7 +183,7 @@ def action_page(request, application, *, action, form, template, perform, done_u
             errors = page_errors(error)
         else:
             return redirect(done_url or reverse("applications:detail", args=[application.pk]))
-    context = detail_context(request, application, form=form, page_errors=errors)
+    context = detail_context(request, application, form=form, page_errors=errors, **(extra or {}))
     return render(request, template, context, status=409 if errors else 200)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from applications.admin import ReadOnlyAdmin
 from applications.errors import LifecycleError
 from leo_access.permissions import has_permission
 
@@ -78,26 +79,15 @@ class DeclarationTextAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Published version {text.version}.", messages.SUCCESS)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Declaration)
-class DeclarationAdmin(ReadOnly):
+class DeclarationAdmin(ReadOnlyAdmin):
     list_display = ["application", "member", "signed_at", "withdrawn_at", "accreditation_reference"]
     list_filter = ["signed_at"]
     search_fields = ["application__reference", "member__email"]
 
 
 @admin.register(SignedDeclarationDocument)
-class SignedDeclarationDocumentAdmin(ReadOnly):
+class SignedDeclarationDocumentAdmin(ReadOnlyAdmin):
     list_display = ["document_number", "declaration", "sha256", "created_at"]
     # The file is downloaded through the permission-checked view, not the admin's media link.
     exclude = ["file"]

@@ -47,7 +47,8 @@ def intake(request, pk):
             request.POST or None,
             initial={"checks": list(application.intake_checks.values_list("item", flat=True))},
         ),
-        template="reviews/intake.html",
+        template="reviews/decision.html",
+        extra={"heading": "Record the intake decision"},
         perform=decide,
         done_url=reverse("reviews:review", args=[pk]),
     )
@@ -76,7 +77,8 @@ def department(request, pk):
         application,
         action="application.decide_department",
         form=DepartmentForm(request.POST or None),
-        template="reviews/department.html",
+        template="reviews/decision.html",
+        extra={"heading": "Record your department's decision"},
         perform=decide,
         done_url=reverse("reviews:review", args=[pk]),
     )
@@ -107,7 +109,8 @@ def panel(request, pk):
         application,
         action="application.accredit",
         form=PanelForm(request.POST or None),
-        template="reviews/panel.html",
+        template="reviews/decision.html",
+        extra={"heading": "Record the panel's decision"},
         perform=decide,
         done_url=reverse("reviews:review", args=[pk]),
     )
@@ -136,7 +139,8 @@ def close(request, pk):
         application,
         action="application.close",
         form=CloseForm(request.POST or None),
-        template="reviews/close.html",
+        template="reviews/decision.html",
+        extra={"heading": "Close the project"},
         perform=lambda data, seen: services.close_project(
             application_id=pk, by=request.user, reason=data["reason"], expected_state=seen
         ),
