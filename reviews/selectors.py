@@ -122,7 +122,10 @@ def datasets_by_application(applications) -> dict:
 
 
 def all_datasets() -> list[str]:
-    return list(RequestedDataset.objects.order_by("dataset").values_list("dataset", flat=True).distinct())
+    """The datasets the catalogues offer (a handful of rows, where the requests are hundreds of thousands)."""
+    from applications.models import CatalogueDataset
+
+    return list(CatalogueDataset.objects.order_by("name").values_list("name", flat=True).distinct())
 
 
 def my_work(user) -> QuerySet[Application]:
