@@ -6,6 +6,7 @@ transition, saves, appends the event and queues notifications after commit.
 """
 
 from django.db import transaction
+from django.dispatch import Signal
 from django_fsm import can_proceed, has_transition_perm
 
 from leo_access.actors import SYSTEM
@@ -17,6 +18,10 @@ from .errors import NotPermitted, StaleState
 from .models import Application, ApplicationEvent, DepartmentReview
 from .selectors import current_department_reviews
 from .states import State
+
+# Sent after an event's transaction commits, with `event_id`. The notifications app listens:
+# applications/ may not import it, and a rolled-back change must tell nobody.
+event_committed = Signal()
 
 
 def lock(application_id) -> Application:
@@ -79,14 +84,8 @@ def record(
         comment=comment,
         data=data or {},
     )
-    transaction.on_commit(lambda: _queue_notifications(event.pk))
+    transaction.on_commit(lambda: event_committed.send(sender=ApplicationEvent, event_id=event.pk))
     return event
-
-
-def _queue_notifications(event_id: int):
-    from .tasks import notify_event
-
-    notify_event.delay(event_id)
 
 
 def apply(

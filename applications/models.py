@@ -399,20 +399,6 @@ class ApplicationEvent(models.Model):
         return self.from_state != self.to_state
 
 
-class NotificationSent(models.Model):
-    """That an event's e-mail went to a recipient, so a repeated task never sends it twice."""
-
-    event = models.ForeignKey(ApplicationEvent, on_delete=models.PROTECT, related_name="+")
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="one_email_per_event_recipient")]
-
-    def __str__(self):
-        return f"{self.event} to {self.recipient}"
-
-
 from .catalogue_models import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable  # noqa: E402
 
 __all__ = [
@@ -423,7 +409,6 @@ __all__ = [
     "CatalogueTable",
     "CatalogueVariable",
     "DepartmentReview",
-    "NotificationSent",
     "Query",
     "ReferenceCounter",
     "RequestedDataset",

@@ -132,19 +132,3 @@ class SignedDeclarationDocument(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("A signed declaration document is kept for ever.")
-
-
-class DeclarationEmailSent(models.Model):
-    """That a document's download link went to a recipient, so a re-run never e-mails twice."""
-
-    document = models.ForeignKey(SignedDeclarationDocument, on_delete=models.PROTECT, related_name="+")
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["document", "recipient"], name="one_declaration_email_per_recipient")
-        ]
-
-    def __str__(self):
-        return f"{self.document} to {self.recipient}"

@@ -1,13 +1,10 @@
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from leo_access.roles import Role
-
-from .models import DeclarationEmailSent
+from notifications import outbox
+from notifications.recipients import Recipient
 
 
 @shared_task(
@@ -31,29 +28,22 @@ def make_signed_document(declaration_id: int) -> str:
 
 
 def _send_links(document):
+    """The member and the RAS are told the signed PDF is stored, through the notifications outbox."""
     declaration = document.declaration
     application = declaration.application
-    link = settings.SITE_URL + reverse("declarations:document", args=[declaration.pk])
-    ras = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.RAS_OFFICER.value)
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    who = declaration.member.full_name or declaration.member.email
-    recipients = [
-        (declaration.member.email, "Your signed Individual Declaration is ready", "Your Individual Declaration"),
-        *[(email, f"{who} signed their Individual Declaration", f"{who}'s Individual Declaration") for email in ras],
-    ]
-    for recipient, subject, what in recipients:
-        body = (
-            f"{application.reference}: {application.title}\n\n{subject}.\n\n"
-            f"{what} (document {document.document_number}) is signed and stored. Sign in to download it:\n"
-            f"{link}\n\nSHA-256 of the PDF: {document.sha256}\n"
+    path = reverse("declarations:document", args=[declaration.pk])
+    ras = get_user_model().objects.filter(is_active=True, groups__name=Role.RAS_OFFICER.value).distinct()
+    planned = [("declaration_signed", Recipient(declaration.member.email, declaration.member))]
+    planned += [("declaration_signed_ras", Recipient(user.email, user)) for user in ras]
+    messages = [
+        outbox.record(
+            key=f"declaration_document:{document.pk}:{template}:{recipient.email.lower()}",
+            template=template,
+            recipient=recipient,
+            path=path,
+            application=application,
+            context={"document_number": document.document_number},
         )
-        try:
-            with transaction.atomic():
-                DeclarationEmailSent.objects.create(document=document, recipient=recipient)
-                send_mail(f"{application.reference}: {subject}", body, None, [recipient])
-        except IntegrityError:
-            continue  # sent by an earlier run
+        for template, recipient in planned
+    ]
+    outbox.send_or_queue(messages)

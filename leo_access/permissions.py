@@ -72,7 +72,12 @@ PERMISSIONS: dict[str, Rule] = {
     "application.submit": _rule(RESEARCHER, is_coordinator, "Submit a draft application"),
     "application.copy": _rule(RESEARCHER, is_member, "Start a new draft from an application one belongs to"),
     "application.resubmit": _rule(RESEARCHER, is_coordinator, "Answer a query and resubmit"),
-    "application.withdraw": _rule(RESEARCHER, is_coordinator, "Withdraw an open application"),
+    "application.withdraw": _rule(
+        RESEARCHER,
+        is_coordinator,
+        "Withdraw an open application (automatically when a query goes unanswered too long)",
+        automatic=True,
+    ),
     # Staff decisions
     "application.query": _rule(STAFF_ROLES, holds_current_stage, "Send questions to the applicant"),
     "application.pass_intake": _rule({Role.RAS_OFFICER}, description="Pass intake to department review"),
@@ -97,6 +102,7 @@ PERMISSIONS: dict[str, Rule] = {
     ),
     "declaration.download_all": _rule({Role.ADMIN}, description="Download an application's declarations as a zip"),
     "declaration.verify": _rule(STAFF_ROLES, description="Check an uploaded declaration PDF's signature"),
+    "notifications.view_templates": _rule({Role.ADMIN}, description="Read every message template"),
     "declaration_text.manage": _rule({Role.ADMIN}, description="Draft and publish versions of the declaration text"),
 }
 

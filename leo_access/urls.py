@@ -9,6 +9,7 @@ urlpatterns = [
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
     path("accounts/profile/", profile.profile, name="profile"),
+    path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),

@@ -12,6 +12,8 @@ from django.conf import settings
 
 from leo_access.celery import app as celery_app
 
+from .smtp import SmtpServer
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,10 +27,20 @@ def _clean_test_media_and_queue():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that the test worker sends its e-mail to."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, smtp_server):
     """A real Celery worker process consuming from Redis and writing to the test database.
 
     Tests that use it must commit their data: mark them django_db(transaction=True).
+    Its e-mail goes to `smtp_server`; retries wait a second or two instead of minutes.
     """
     database = settings.DATABASES["default"]
     env = os.environ | {
@@ -36,6 +48,11 @@ def celery_worker(django_db_setup, django_db_blocker):
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "EMAIL_URL": smtp_server.url,
+        "LEO_TEST_WORKER_SMTP": "1",
+        "EMAIL_TIMEOUT": "5",
+        "NOTIFICATION_RETRY_SECONDS": "1",
+        "NOTIFICATION_RETRY_MAX_SECONDS": "2",
     }
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log = open(ROOT / "var" / f"test-worker-{os.getpid()}.log", "w")  # noqa: SIM115 - closed at teardown

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "declarations",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tracking.tasks.delete_expired_exports",
         "schedule": timedelta(hours=1),
     },
+    # Hourly, though reminders and digests are daily: each records its period, so the later runs
+    # of a day send nothing and a beat that was down catches up within the hour.
+    "notification-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": timedelta(hours=1),
+    },
+    "notification-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": timedelta(hours=1),
+    },
+    "notification-send-pending": {
+        "task": "notifications.tasks.send_pending",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # Pages --------------------------------------------------------------------------------
@@ -288,3 +303,15 @@ TRACKING_EXPORT_KEEP_HOURS = env.int("TRACKING_EXPORT_KEEP_HOURS", default=24)
 CELERY_IMPORTS = ["reviews.tracking.tasks"]
 # WeasyPrint reports every layout step at INFO.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# Notifications (notifications/) ---------------------------------------------------------
+
+# A message that cannot be handed to the SMTP server is tried again after this many seconds,
+# doubling each time up to the maximum; after NOTIFICATION_MAX_ATTEMPTS it is given up.
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=50)
+# Days a query may stay unanswered before the application is withdrawn automatically.
+NOTIFICATION_QUERY_WITHDRAW_DAYS = env.int("NOTIFICATION_QUERY_WITHDRAW_DAYS", default=60)
+# A worker must not hang on an unreachable SMTP server.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)

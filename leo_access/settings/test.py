@@ -17,7 +17,9 @@ for _name, _value in _DEFAULTS.items():
 
 from .base import *  # noqa: E402,F403
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The test worker process sends through the real SMTP server the tests start (tests/conftest.py).
+if not os.environ.get("LEO_TEST_WORKER_SMTP"):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that exercise tasks start a real worker; the rest must not need one.
 CELERY_TASK_ALWAYS_EAGER = False

@@ -9,8 +9,8 @@ from django.urls import reverse
 from applications.models import TeamMember
 from applications.services import create_application, link_invitations
 from applications.states import State
-from applications.tasks import notify_event
 from leo_access.models import ResearcherProfile
+from notifications.tasks import notify_event
 from tests.factories import ApplicationFactory, UserFactory, coordinator_of, researcher
 from tests.lifecycle import People, advance, reload
 

@@ -10,11 +10,12 @@ from django.core import mail
 from django.urls import reverse
 
 from applications.states import State
-from declarations.models import Declaration, DeclarationEmailSent, SignedDeclarationDocument
+from declarations.models import Declaration, SignedDeclarationDocument
 from declarations.selectors import verify_upload
 from declarations.services import store_signed_document
 from declarations.tasks import make_signed_document
 from leo_access.actors import SYSTEM
+from notifications.models import Message
 from tests.lifecycle import reload
 
 from .conftest import sign_fully
@@ -52,6 +53,8 @@ def test_the_task_makes_one_document_and_emails_links_once_however_often_it_runs
     link = reverse("declarations:document", args=[declaration.pk])
     for message in mail.outbox:
         assert link in message.body
+        assert application.reference in message.subject
+        assert declaration.member.full_name not in message.body  # who signed stays on the site
         assert not message.attachments
 
     make_signed_document(declaration.pk)
@@ -60,7 +63,8 @@ def test_the_task_makes_one_document_and_emails_links_once_however_often_it_runs
     assert not created
     assert document.pk == first.pk
     assert SignedDeclarationDocument.objects.filter(declaration=declaration).count() == 1
-    assert DeclarationEmailSent.objects.filter(document=first).count() == 2
+    sent_messages = Message.objects.filter(key__startswith=f"declaration_document:{first.pk}:", state="sent")
+    assert sent_messages.count() == 2
     assert len(mail.outbox) == sent
     assert application.events.filter(kind="declaration_document_signed").count() == 1
     with pytest.raises(PermissionError):

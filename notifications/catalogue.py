@@ -1,0 +1,57 @@
+"""Every message the service sends: its subject and when it is sent.
+
+The bodies are templates in templates/notifications/email/<name>.txt and .html; admins read
+them all on one page (notifications:templates).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    subject: str
+    when: str
+    # Arrivals may wait for the recipient's daily digest; everything else goes at once.
+    arrival: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    "submitted": Kind("Your application has been submitted", "The co-ordinator submits the application."),
+    "queried": Kind("Questions about your application", "A reviewer sends questions to the applicant team."),
+    "resubmitted": Kind("Your application has been resubmitted", "The co-ordinator answers a query."),
+    "rejected": Kind("Your application was refused", "The RAS, a department or the panel refuses it."),
+    "accredited": Kind("Your project is accredited", "The panel accredits the project."),
+    "declaration_due": Kind(
+        "Sign your Individual Declaration", "The project is accredited: to each team member, to sign."
+    ),
+    "declaration_signed": Kind(
+        "Your signed Individual Declaration is ready", "A member's signed declaration PDF is stored: to them."
+    ),
+    "declaration_signed_ras": Kind(
+        "A signed Individual Declaration is ready", "A member's signed declaration PDF is stored: to the RAS."
+    ),
+    "access_granted": Kind("Access to LEO has been granted", "The last declaration is signed."),
+    "withdrawn": Kind("Your application was withdrawn", "The co-ordinator or the service withdraws it."),
+    "closed": Kind("Your project has been closed", "The project is closed."),
+    "invitation": Kind("You have been invited to join a LEO application", "The co-ordinator invites someone."),
+    "arrival": Kind("An application has arrived in your queue", "Work reaches a team's queue.", arrival=True),
+    "digest": Kind("Applications that arrived in your queue", "Daily, for people who chose a digest."),
+    "overdue": Kind(
+        "An application in your queue is overdue",
+        "An item passes its stage's SLA, then weekly while it stays overdue; to the team and its lead.",
+    ),
+    "query_unanswered": Kind(
+        "Questions about your application are waiting for an answer", "A query is unanswered for 14 days."
+    ),
+    "withdrawal_warning": Kind(
+        "Your application will be withdrawn if the questions are not answered",
+        "Seven days before an unanswered query's limit (NOTIFICATION_QUERY_WITHDRAW_DAYS).",
+    ),
+    "accreditation_expiring": Kind(
+        "Your researcher accreditation is about to expire", "90 and 30 days before a researcher's accreditation ends."
+    ),
+    "project_ending": Kind(
+        "A project is due to end", "60 days before a project's end date, to the co-ordinator and the RAS."
+    ),
+    "project_ended": Kind("A project's end date has passed", "The day after a project's end date, to admins."),
+}
