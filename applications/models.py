@@ -108,7 +108,9 @@ class Application(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "stage_entered_at"])]
+        # Queues select by stage (and the stage that queried) and sort by time at the stage; the id makes the
+        # index cover the page query.
+        indexes = [models.Index(fields=["state", "queried_from", "stage_entered_at", "id"], name="queue_order")]
 
     def __str__(self):
         return f"{self.reference}: {self.title}"

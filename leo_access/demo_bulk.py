@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from applications.models import (
@@ -56,7 +56,17 @@ def generate(count: int, by_role: dict[Role, list[User]], *, seed: int = 2026) -
         with transaction.atomic():
             _batch(size, done, rng, staff, researchers, states, weights, form_data, result)
         done += size
+    _refresh_statistics()
     return done
+
+
+def _refresh_statistics():
+    """After a bulk load the planner's row estimates are stale until autovacuum gets round to it."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Application, ApplicationEvent, RequestedDataset, TeamMember, DepartmentReview):
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def _shared_form() -> tuple[dict, dict]:

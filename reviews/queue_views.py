@@ -57,14 +57,14 @@ def team_queue(request, team):
     if team not in teams_of(request.user):
         raise PermissionDenied
     filters = _filters(request)
-    page = Paginator(selectors.queue(team, request.user, filters), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    ids = selectors.queue(team, request.user, filters).values_list("pk", flat=True)
+    page = Paginator(ids, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_ids = list(page.object_list)
     now = timezone.now()
-    datasets = selectors.datasets_by_application([a.pk for a in page.object_list])
+    datasets = selectors.datasets_by_application(page_ids)
     rows = [
         {"application": a, "days": selectors.days_at_stage(a, now), "datasets": datasets.get(a.pk, [])}
-        for a in page.object_list
+        for a in selectors.queue_rows(team, page_ids)
     ]
     kept = {key: value for key, value in request.GET.items() if key != "page" and value}
     context = {

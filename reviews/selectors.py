@@ -92,20 +92,32 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
         )
     if filters.q.strip():
         term = filters.q.strip()
-        people = TeamMember.objects.filter(application=OuterRef("pk")).filter(
-            Q(email__icontains=term) | Q(user__full_name__icontains=term)
+        # One pass over the team members, rather than a search per application.
+        people = TeamMember.objects.filter(Q(email__icontains=term) | Q(user__full_name__icontains=term))
+        queryset = queryset.filter(
+            Q(reference__iexact=term) | Q(title__icontains=term) | Q(pk__in=people.values("application_id"))
         )
-        queryset = queryset.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Exists(people))
-    return queryset.annotate(
+    return queryset.order_by(SORTS.get(filters.sort, SORTS["waiting"])[0], "pk")
+
+
+def queue_rows(team: Team, page_ids: list) -> list[Application]:
+    """The applications of one page, in page order, with what a row shows.
+
+    Kept apart from `queue` because PostgreSQL works out the columns of every matching row before it
+    sorts and cuts the page: the row subqueries must only run for the page itself.
+    """
+    rows = Application.objects.filter(pk__in=page_ids).annotate(
         coordinator_name=Coalesce(
             NullIf(_coordinator("user__full_name"), Value("")), _coordinator("email"), output_field=CharField()
         ),
         coordinator_organisation=_coordinator("user__researcher_profile__organisation"),
         assignee_name=Subquery(
-            Assignment.objects.filter(application=OuterRef("pk"), team=team).values("assignee__full_name")[:1]
+            Assignment.objects.filter(application=OuterRef("pk"), team=Team(team)).values("assignee__full_name")[:1]
         ),
         is_overdue=Case(When(overdue_condition(), then=Value(True)), default=Value(False), output_field=BooleanField()),
-    ).order_by(SORTS.get(filters.sort, SORTS["waiting"])[0], "pk")
+    )
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in page_ids if pk in by_id]
 
 
 def days_at_stage(application, now=None) -> int:
