@@ -24,6 +24,12 @@ def sent(template):
     return sorted(Message.objects.filter(template=template).values_list("recipient", flat=True))
 
 
+def morning_of_today():
+    """Nine o'clock local time today: stepping whole days (plus an hour) from it never crosses midnight,
+    whatever time of day the tests run."""
+    return timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+
+
 def on_day(start, days, hours=1):
     return time_machine.travel(start + timedelta(days=days, hours=hours), tick=False)
 
@@ -95,7 +101,7 @@ def test_an_unanswered_query_is_reminded_at_14_days_warned_and_withdrawn_at_the_
 def test_accreditation_expiry_is_reminded_90_and_30_days_before(db):
     today = timezone.localdate()
     person = researcher(accreditation_valid_until=today + timedelta(days=100))
-    start = timezone.now()
+    start = morning_of_today()
 
     with on_day(start, 9):
         run_all()
@@ -117,7 +123,7 @@ def test_a_project_end_is_reminded_60_days_before_and_admins_are_told_when_it_pa
     application = advance(application, State.ACCESS_GRANTED, people)
     today = timezone.localdate()
     Application.objects.filter(pk=application.pk).update(end_date=today + timedelta(days=100))
-    start = timezone.now()
+    start = morning_of_today()
 
     with on_day(start, 39):
         run_all()
