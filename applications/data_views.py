@@ -12,16 +12,10 @@ from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .forms import VariableRequestUploadForm
 from .models import VariableRequestForm
+from .views import visible_application
 from .vrf_catalogue import current_catalogue, template_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _visible(request, pk):
-    application = selectors.application_for(request.user, pk)
-    if application is None:
-        raise Http404("No such application")
-    return application
 
 
 def _context(request, application, **extra):
@@ -42,7 +36,7 @@ def _context(request, application, **extra):
 
 @login_required
 def data_request(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     form = VariableRequestUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST":
@@ -69,13 +63,13 @@ def data_request(request, pk):
 @login_required
 def data_request_status(request, pk):
     """The live part of the page: polled while a form is being checked."""
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     return render(request, "applications/includes/form_status.html", _context(request, application))
 
 
 @login_required
 def form_template(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     workbook = template_for(application)
     if workbook is None:
         return HttpResponse(
@@ -90,7 +84,7 @@ def form_template(request, pk):
 
 @login_required
 def form_download(request, pk, version):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     upload = VariableRequestForm.objects.filter(application=application, version=version).first()
     if upload is None:
         raise Http404("No such version")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from leo_access.permissions import has_permission
 
-from . import selectors, services
+from . import services
 from .errors import InvalidInput, LifecycleError, page_errors
 from .section_forms import (
     CommitteeForm,
@@ -17,6 +17,7 @@ from .section_forms import (
     SafeguardsForm,
     SelfAssessmentForm,
 )
+from .views import visible_application
 
 # slug: (section, form, page heading, template)
 PAGES = {
@@ -31,9 +32,7 @@ PAGES = {
 
 def editable_application(request, pk):
     """The application if this person may edit it now; 404 if they may not see it."""
-    application = selectors.application_for(request.user, pk)
-    if application is None:
-        raise Http404("No such application")
+    application = visible_application(request, pk)
     if not has_permission(request.user, "application.edit", application):
         raise PermissionDenied
     return application

@@ -3,7 +3,6 @@
 from django.db.models import Q, QuerySet
 
 from leo_access.permissions import has_permission
-from leo_access.roles import STAFF_ROLES, roles_of
 
 from .ethics import self_assessment_complete
 from .models import Application, ApplicationEvent, DepartmentReview, TeamMember, VariableRequestForm
@@ -44,10 +43,6 @@ def application_for(user, application_id) -> Application | None:
     if application is None or not has_permission(user, "application.view", application):
         return None
     return application
-
-
-def is_staff_viewer(user) -> bool:
-    return bool(roles_of(user) & STAFF_ROLES)
 
 
 def latest_form(application: Application) -> VariableRequestForm | None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leo_access.permissions import has_permission
+from leo_access.roles import is_staff_member
 
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
@@ -18,7 +19,8 @@ from .section_forms import PUBLIC_BENEFIT_CATEGORIES
 from .states import EXPLANATIONS, TAG_COLOURS, State
 
 
-def _visible(request, pk):
+def visible_application(request, pk):
+    """The application if this person may see it; otherwise 404, so its existence is not revealed."""
     application = selectors.application_for(request.user, pk)
     if application is None:
         raise Http404("No such application")
@@ -103,7 +105,7 @@ def detail_context(request, application, **extra):
         "events": selectors.timeline(application),
         "forms": forms,
         "latest_form": forms[0] if forms else None,
-        "is_staff_viewer": selectors.is_staff_viewer(request.user),
+        "is_staff_viewer": is_staff_member(request.user),
         "Decision": DepartmentReview.Decision,
         "State": State,
         **extra,
@@ -112,14 +114,14 @@ def detail_context(request, application, **extra):
 
 @login_required
 def application_detail(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     return render(request, "applications/detail.html", detail_context(request, application, review_link=True))
 
 
 @login_required
 @require_POST
 def application_submit(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     _refuse(request, application, "application.submit")
     try:
         services.submit_application(
@@ -146,21 +148,21 @@ def check_context(request, application, **extra):
 
 @login_required
 def check_answers(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     _refuse(request, application, "application.edit")
     return render(request, "applications/check.html", check_context(request, application))
 
 
 @login_required
 def submitted(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     return render(request, "applications/submitted.html", {"application": application})
 
 
 @login_required
 @require_POST
 def application_copy(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     _refuse(request, application, "application.copy")
     copy = services.copy_application(application_id=application.pk, by=request.user)
     messages.success(request, f"{copy.reference} is a new draft copied from {application.reference}.")
@@ -189,7 +191,7 @@ def action_page(request, application, *, action, form, template, perform, done_u
 
 @login_required
 def application_withdraw(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     return action_page(
         request,
         application,
@@ -204,7 +206,7 @@ def application_withdraw(request, pk):
 
 @login_required
 def application_resubmit(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     return action_page(
         request,
         application,

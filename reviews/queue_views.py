@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from applications.errors import LifecycleError
-from applications.selectors import application_for
+from applications.views import visible_application
 from leo_access.permissions import has_permission
 
 from . import selectors, services
@@ -91,9 +91,7 @@ def my_work(request):
 @login_required
 @require_POST
 def assign(request, pk):
-    application = application_for(request.user, pk)
-    if application is None:
-        raise Http404("No such application")
+    application = visible_application(request, pk)
     team = selectors.team_for_application(request.user, application)
     if team is None or not has_permission(request.user, "reviews.assign", application):
         raise PermissionDenied
@@ -113,9 +111,7 @@ def assign(request, pk):
 @login_required
 @require_POST
 def add_note(request, pk):
-    application = application_for(request.user, pk)
-    if application is None:
-        raise Http404("No such application")
+    application = visible_application(request, pk)
     if not has_permission(request.user, "reviews.note", application):
         raise PermissionDenied
     try:

@@ -1,14 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applications.errors import LifecycleError, page_errors
 from applications.ethics import ITEMS, PRINCIPLES
-from applications.selectors import application_for, form_difference
-from applications.views import action_page, detail_context
+from applications.selectors import form_difference
+from applications.views import action_page, detail_context, visible_application
 from declarations.services import grant_access
 from leo_access.permissions import has_permission
 from leo_access.roles import department_of
@@ -18,16 +17,9 @@ from .forms import CloseForm, DepartmentForm, IntakeForm, PanelForm
 from .models import IntakeItem
 
 
-def _visible(request, pk):
-    application = application_for(request.user, pk)
-    if application is None:
-        raise Http404("No such application")
-    return application
-
-
 @login_required
 def intake(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
 
     def decide(data, seen):
         if data["checks"]:
@@ -56,7 +48,7 @@ def intake(request, pk):
 
 @login_required
 def department(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     own = department_of(request.user)
 
     def decide(data, seen):
@@ -86,7 +78,7 @@ def department(request, pk):
 
 @login_required
 def panel(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
 
     def decide(data, seen):
         if data["decision"] == "accredit":
@@ -119,7 +111,7 @@ def panel(request, pk):
 @login_required
 @require_POST
 def grant(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     if not has_permission(request.user, "application.grant_access", application):
         raise PermissionDenied
     try:
@@ -133,7 +125,7 @@ def grant(request, pk):
 
 @login_required
 def close(request, pk):
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     return action_page(
         request,
         application,
@@ -151,7 +143,7 @@ def close(request, pk):
 @login_required
 def review(request, pk):
     """Everything about an application, for staff, in one read-only page."""
-    application = _visible(request, pk)
+    application = visible_application(request, pk)
     if not has_permission(request.user, "reviews.view_queue"):
         raise PermissionDenied
     department = department_of(request.user)
