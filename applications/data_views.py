@@ -1,17 +1,22 @@
 """The "Data requested" section: the template, uploads and their validation results."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from leo_access.audit import services as audit
+from leo_access.files import protected_file_response
 from leo_access.permissions import has_permission
 
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .forms import VariableRequestUploadForm
 from .models import VariableRequestForm
+from .tasks import UNCHECKED_AFTER
 from .views import visible_application
 from .vrf_catalogue import current_catalogue, template_for
 
@@ -27,6 +32,10 @@ def _context(request, application, **extra):
         "forms": forms,
         "latest": latest,
         "difference": selectors.form_difference(latest, previous),
+        # Still waiting after the sweeper's delay: its check could not be queued and will be, once it can.
+        "waiting_long": latest is not None
+        and latest.validation_status == VariableRequestForm.Validation.PENDING
+        and latest.uploaded_at < timezone.now() - UNCHECKED_AFTER,
         "may_edit": has_permission(request.user, "application.edit", application)
         and application.state in services.EDITABLE_STATES,
         "catalogue": current_catalogue(),
@@ -44,7 +53,7 @@ def data_request(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.upload_variable_request_form(
+                upload = services.upload_variable_request_form(
                     application_id=application.pk, by=request.user, uploaded=form.cleaned_data["file"]
                 )
             except InvalidInput as error:
@@ -54,6 +63,13 @@ def data_request(request, pk):
             except LifecycleError as error:
                 errors = page_errors(error)
             else:
+                # Promise no time: when the broker is down the upload is kept and the check is queued only once it
+                # is back (applications.tasks.queue_unchecked_forms).
+                messages.success(
+                    request,
+                    f"Version {upload.version} of your form is saved. Checking will start shortly; "
+                    "this page shows the result when it is ready.",
+                )
                 return redirect("applications:data", pk=application.pk)
     context = _context(request, application, form=form, page_errors=errors)
     return render(request, "applications/data.html", context, status=409 if errors else 200)
@@ -88,9 +104,22 @@ def form_download(request, pk, version):
     upload = VariableRequestForm.objects.filter(application=application, version=version).first()
     if upload is None:
         raise Http404("No such version")
-    return FileResponse(
-        upload.file.open("rb"),
-        as_attachment=True,
-        filename=f"{application.reference}-variable-request-form-v{version}.xlsx",
-        content_type=XLSX,
+    filename = f"{application.reference or 'draft'}-variable-request-form-v{version}.xlsx"
+    audit.record_download(
+        request=request, what=f"Variable Request Form version {version}", application=application, filename=filename
     )
+    return protected_file_response(upload.file, filename=filename, content_type=XLSX)
+
+
+@login_required
+def ethics_letter(request, pk):
+    """The ethics committee's approval letter, for the team and for staff."""
+    application = visible_application(request, pk)
+    letter = application.ethics_approval_letter
+    if not letter:
+        raise Http404("No letter has been uploaded")
+    filename = f"{application.reference or 'draft'}-ethics-approval-letter.pdf"
+    audit.record_download(
+        request=request, what="the ethics approval letter", application=application, filename=filename
+    )
+    return protected_file_response(letter, filename=filename, content_type="application/pdf")

@@ -211,9 +211,11 @@ def upload_variable_request_form(*, application_id, by, uploaded) -> VariableReq
 
 
 def _queue_validation(form_id: int):
-    from .tasks import validate_variable_request_form
+    # Runs after the upload commits, so a broker outage must not fail the page: a form that could not be queued
+    # is queued by the sweeper (applications.tasks.queue_unchecked_forms).
+    from .tasks import queue_validation
 
-    validate_variable_request_form.delay(form_id)
+    queue_validation(form_id)
 
 
 def _editable(application_id, by):

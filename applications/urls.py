@@ -23,4 +23,5 @@ urlpatterns = [
     path("<uuid:pk>/data/status/", data_views.data_request_status, name="data_status"),
     path("<uuid:pk>/data/template.xlsx", data_views.form_template, name="form_template"),
     path("<uuid:pk>/data/forms/<int:version>/", data_views.form_download, name="form_download"),
+    path("<uuid:pk>/ethics-letter.pdf", data_views.ethics_letter, name="ethics_letter"),
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leo_access.audit import services as audit
 from leo_access.permissions import has_permission
 from leo_access.roles import is_staff_member
 
@@ -20,11 +21,21 @@ from .states import EXPLANATIONS, TAG_COLOURS, State
 
 
 def visible_application(request, pk):
-    """The application if this person may see it; otherwise 404, so its existence is not revealed."""
+    """The application if this person may see it; otherwise 404, so its existence is not revealed.
+
+    Every time a member of staff opens an application it is written to the audit log.
+    """
     application = selectors.application_for(request.user, pk)
     if application is None:
         raise Http404("No such application")
+    if is_staff_member(request.user):
+        audit.record_application_opened(request=request, application=application, page=_page_name(request))
     return application
+
+
+def _page_name(request) -> str:
+    match = request.resolver_match
+    return match.view_name if match else request.path
 
 
 def _refuse(request, application, action):

@@ -247,9 +247,11 @@ def sign_declaration(
 
 
 def _queue_document(declaration_id: int):
-    from .tasks import make_signed_document
+    # Runs after the signature commits, so a broker outage must not fail the page: a document that could not be
+    # queued is queued by the sweeper (declarations.tasks.queue_missing_documents).
+    from .tasks import queue_document
 
-    make_signed_document.delay(declaration_id)
+    queue_document(declaration_id)
 
 
 def withdraw_pending_declarations(*, application_id, user_id, by=SYSTEM) -> int:

@@ -1,22 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from applications.selectors import application_for
+from leo_access.audit import services as audit
+from leo_access.audit.services import client_ip
+from leo_access.files import protected_file_response
 from leo_access.permissions import has_permission
 
 from . import selectors, services
 from .forms import SignForm, VerifyForm
-
-
-def _client_ip(request) -> str | None:
-    # The proxy in front of production appends the client address; Django sees the proxy's as REMOTE_ADDR.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[-1].strip() if forwarded else "") or request.META.get("REMOTE_ADDR") or None
 
 
 @login_required
@@ -37,7 +34,7 @@ def sign(request, pk):
                 confirmed_clauses=form.confirmed_clauses(),
                 text_sha256=request.POST.get("text_sha256", ""),
                 confirmed_with=form.confirmed_with,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except InvalidInput as error:
@@ -70,14 +67,12 @@ def document(request, pk):
     if declaration is None:
         raise Http404("No such document")
     stored = declaration.document
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=f"{stored.document_number}.pdf",
-        content_type="application/pdf",
+    filename = f"{stored.document_number}.pdf"
+    audit.record_download(
+        request=request, what="a signed Individual Declaration", application=declaration.application, filename=filename
     )
+    response = protected_file_response(stored.file, filename=filename, content_type="application/pdf")
     response["X-Content-SHA256"] = stored.sha256
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -89,8 +84,11 @@ def archive(request, pk):
     data, count = selectors.archive(application)
     if not count:
         raise Http404("No signed declarations yet")
-    response = HttpResponse(data, content_type="application/zip")
     name = slugify(f"{application.reference}-declarations")
+    audit.record_download(
+        request=request, what=f"all {count} signed declarations", application=application, filename=f"{name}.zip"
+    )
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response

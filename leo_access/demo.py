@@ -10,6 +10,9 @@ from .models import User
 from .roles import Role
 
 DEMO_PASSWORD = "leo-demo-password"
+# Staff must sign in with an authenticator app. The demo staff share this published secret: add it to an app,
+# or run `manage.py demo_code` for the current code. Demo accounts only; never for real people.
+DEMO_TOTP_SECRET = "LEOACCESSDEMOTOTPSECRETAAAAAAAAA"
 
 
 @dataclass(frozen=True)
@@ -54,5 +57,25 @@ def ensure_demo_users() -> tuple[dict[Role, list[User]], int]:
             created_count += 1
         user.groups.add(groups[demo.role])
         EmailAddress.objects.update_or_create(user=user, email=demo.email, defaults={"verified": True, "primary": True})
+        if demo.role != Role.RESEARCHER:
+            ensure_demo_authenticator(user)
         by_role.setdefault(demo.role, []).append(user)
     return by_role, created_count
+
+
+def ensure_demo_authenticator(user: User):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def current_demo_code() -> str:
+    """The code an authenticator app holding DEMO_TOTP_SECRET shows now."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // app_settings.TOTP_PERIOD))

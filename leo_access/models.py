@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from .audit.models import AuditEvent, AuditKind  # noqa: F401 - the audit log's models belong to this app
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

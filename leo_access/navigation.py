@@ -20,6 +20,7 @@ _ITEMS = [
     ("Work queues", "reviews:queue", "reviews.view_queue"),
     ("Panel meetings", "reviews:meetings", "reviews.manage_meetings"),
     ("Tracking", "tracking:dashboard", "tracking.view"),
+    ("Audit log", "audit:log", "audit.view"),
     ("Your profile", "profile", "application.list_own"),
     ("Your account", "account_email", "account.manage"),
 ]

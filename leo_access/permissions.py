@@ -64,6 +64,7 @@ PERMISSIONS: dict[str, Rule] = {
     # Accounts and site
     "account.manage": _rule(ANY_ROLE, description="Manage one's own account"),
     "admin_site.use": _rule({Role.ADMIN}, description="Use the Django admin site"),
+    "audit.view": _rule({Role.ADMIN}, description="Search and export the security audit log"),
     # Applications, researcher side
     "application.list_own": _rule(RESEARCHER, description="List the applications one is a member of"),
     "application.create": _rule(RESEARCHER, description="Start a new application"),

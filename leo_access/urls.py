@@ -15,5 +15,6 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("tracking/", include("reviews.tracking.urls")),
     path("declarations/", include("declarations.urls")),
+    path("audit/", include("leo_access.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -80,14 +80,16 @@ def record_event(event_id: int) -> list[Message]:
 
 def queue_delivery(message_ids):
     """Ask a worker to send these; if the broker is down the sweeper finds them later."""
+    from applications.tasks import queue_once, single_attempt_connection
+
     from .tasks import deliver
 
-    for message_id in message_ids:
-        try:
-            deliver.delay(message_id)
-        except Exception:
-            # A broker outage must not fail the page: the row stays pending and the sweeper sends it.
-            logger.exception("Could not queue notification %s; the sweeper will send it", message_id)
+    # One connection tried once: a broker outage must neither fail the page nor hold it for seconds per
+    # message. The rows stay pending and the sweeper (send_pending) sends them.
+    with single_attempt_connection() as broker:
+        for message_id in message_ids:
+            if not queue_once(deliver, message_id, connection=broker):
+                break
 
 
 def send_or_queue(messages) -> int:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,11 @@ def notification_list(request):
 @login_required
 def notification_open(request, pk):
     _require(request, "account.manage")
-    message = services.mark_read(message_id=pk, by=request.user)
+    try:
+        message = services.mark_read(message_id=pk, by=request.user)
+    except PermissionDenied:
+        # Someone else's message is "not found", so that its existence is not revealed.
+        raise Http404("No such notification") from None
     text, _ = outbox.render(message)
     return render(request, "notifications/detail.html", {"message": message, "text": text})
 

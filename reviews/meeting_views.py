@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from applications.models import Application
 from applications.states import State
+from leo_access.audit import services as audit
 from leo_access.permissions import has_permission
 
 from . import services
@@ -120,6 +121,11 @@ def record_pdf(request, meeting_id):
         "reviews/meeting_record.html", {"meeting": meeting, "agenda": meeting.agenda.select_related("application")}
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
+    filename = f"panel-meeting-{meeting.date:%Y-%m-%d}.pdf"
+    audit.record_download(
+        request=request, what=f"the record of the panel meeting of {meeting.date:%-d %B %Y}", filename=filename
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="panel-meeting-{meeting.date:%Y-%m-%d}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -9,12 +9,43 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.test import Client as DjangoClient
 
 from leo_access.celery import app as celery_app
 
 from .smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Client(DjangoClient):
+    """`force_login` signs staff in as the sign-in page does: with a password and an authenticator code.
+
+    Staff pages refuse a session without a second factor (leo_access/second_factor.py); the tests of that
+    rule sign in through the real pages instead.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from leo_access.roles import is_staff_member
+
+        if is_staff_member(user):
+            from .factories import give_authenticator
+
+            give_authenticator(user)
+            session = self.session
+            now = time.time()
+            session["account_authentication_methods"] = [
+                {"method": "password", "at": now, "email": user.email},
+                {"method": "mfa", "at": now, "type": "totp"},
+            ]
+            session["account_authentication_methods_user"] = str(user.pk)
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -126,3 +126,26 @@ def add_form(application, *, status=VariableRequestForm.Validation.PASSED, conte
 
 def coordinator_of(application) -> User:
     return application.team_members.get(role=TeamMember.Role.COORDINATOR, status=TeamMember.Status.ACCEPTED).user
+
+
+# Staff sign in with an authenticator app; the tests' accounts share this secret (base32, as apps take it).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_authenticator(user, secret: str = TOTP_SECRET):
+    """Set up the TOTP authenticator a staff member would have added on their first sign-in."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, secret).instance
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

@@ -46,7 +46,7 @@ ACCREDITATION_SERVICE_NAME = env.str("ACCREDITATION_SERVICE_NAME", default="Rese
 ACCREDITATION_SERVICE_SHORT_NAME = env.str("ACCREDITATION_SERVICE_SHORT_NAME", default="RAS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "leo_access.admin_config.LeoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "leo_access.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "leo_access.idle_sessions.IdleTimeoutMiddleware",
+    "leo_access.audit.context.CurrentRequestMiddleware",
+    "leo_access.second_factor.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "leo_access.urls"
@@ -114,6 +118,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# In production, the path of the web server's internal location for MEDIA_ROOT (X-Accel-Redirect); empty: Django
+# streams the file itself after the permission check.
+PROTECTED_MEDIA_ACCEL_PREFIX = env.str("PROTECTED_MEDIA_ACCEL_PREFIX", default="")
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The largest Variable Request Form accepted; the official form filled in is about 1 MB.
 VRF_MAX_BYTES = env.int("VRF_MAX_BYTES", default=20 * 1024 * 1024)
@@ -126,6 +133,7 @@ AUTH_USER_MODEL = "leo_access.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "leo_access.backends.AdminRolePermissions",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,7 +161,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LEO Access] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LEO Access"
 
+# A session lasts at most a working day, and ends sooner after SESSION_IDLE_TIMEOUT seconds without a request.
 SESSION_COOKIE_AGE = int(timedelta(hours=8).total_seconds())
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -170,10 +180,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Without REDIS_URL the service runs its tasks in-process (the embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")
+# Sign-in rate limits, used authenticator codes and cached statistics must be shared by every web process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "leo"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+    # Tasks are acknowledged when they finish (CELERY_TASK_ACKS_LATE); a task whose whole worker died is handed out
+    # again once it has been unacknowledged this many seconds (kombu's default, an hour). Shorter, tasks still
+    # running or waiting out a countdown (notification retries wait up to NOTIFICATION_RETRY_MAX_SECONDS) would be
+    # handed out twice; longer, the work of a dead worker would wait longer.
+    "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_RESULT_EXPIRES = timedelta(days=30)
@@ -214,6 +240,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notification-send-pending": {
         "task": "notifications.tasks.send_pending",
+        "schedule": timedelta(minutes=5),
+    },
+    # Work that could not be queued when it was committed (the broker was down) is queued by these.
+    "queue-unchecked-forms": {
+        "task": "applications.tasks.queue_unchecked_forms",
+        "schedule": timedelta(minutes=5),
+    },
+    "queue-missing-signed-documents": {
+        "task": "declarations.tasks.queue_missing_documents",
         "schedule": timedelta(minutes=5),
     },
 }

@@ -25,3 +25,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_STORE_EAGER_RESULT = True
 ACCOUNT_RATE_LIMITS = False
+# Each test process keeps its own cache, so parallel runs and tests cannot see each other's entries.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

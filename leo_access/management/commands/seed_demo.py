@@ -40,3 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for user in demo.DEMO_USERS:
             self.stdout.write(f"  {user.email:<26} {user.role.label}")
+        self.stdout.write(
+            f"Staff also enter an authenticator code: add the secret {demo.DEMO_TOTP_SECRET} to an authenticator "
+            "app, or run `manage.py demo_code` for the current code."
+        )

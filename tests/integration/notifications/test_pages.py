@@ -43,7 +43,7 @@ def test_nobody_can_open_someone_elses_notification(client, submitted):
     _, member, _ = submitted
     client.force_login(researcher())
     response = client.get(reverse("notifications:open", args=[Message.objects.get(user=member).pk]))
-    assert response.status_code == 403
+    assert response.status_code == 404  # not 403: that would reveal the message exists
     assert Message.objects.get(user=member).read_at is None
 
 

@@ -1,0 +1,184 @@
+"""Who may reach each address and call each service: one table, checked by tests.
+
+`URL_ACCESS` names every URL of the service with the permission (from `permissions.PERMISSIONS`) that its
+view checks, and the object it is about. `SERVICE_ACCESS` does the same for every service function that
+acts for a person. A metatest fails when a URL or a service exists without an entry here, and the access
+matrix test (tests/integration/security/test_access_matrix.py) requests every URL as every role and checks
+the answer against this table: the action's roles get through, anonymous people are sent to sign in, and
+everyone else is refused - with 404 where the object belongs to someone they may not see, so that its
+existence is not revealed.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Access:
+    # The permission the view checks; None for public pages and one's own account pages.
+    action: str | None
+    # What the address is about: its owner's object is "not found" (404) for people who may not see it.
+    about: str | None = None
+    public: bool = False
+    # Refused people get this status: 403, or 404 where even a refusal would reveal the object exists.
+    refused: int = 403
+    note: str = ""
+    # Further permissions that also let someone through (for example, the declarant's own download).
+    also: tuple[str, ...] = ()
+
+
+PUBLIC = Access(None, public=True)
+OWN_ACCOUNT = Access("account.manage", note="Every signed-in person, for their own account")
+# allauth's sign-in, sign-up, password and second-factor pages: public, or for one's own account only.
+ACCOUNT_PAGES = Access(None, public=True, note="allauth account pages")
+APPLICATION = "application"
+
+URL_ACCESS: dict[str, Access] = {
+    "home": PUBLIC,
+    "healthz": PUBLIC,
+    "accessibility": PUBLIC,
+    "privacy": PUBLIC,
+    "profile": Access("application.list_own", note="A researcher's profile and accreditation"),
+    # Applications, the researcher's side (staff may read every application)
+    "applications:list": Access("application.list_own"),
+    "applications:create": Access("application.create"),
+    "applications:detail": Access("application.view", APPLICATION, refused=404),
+    "applications:submit": Access("application.submit", APPLICATION),
+    "applications:resubmit": Access("application.resubmit", APPLICATION),
+    "applications:withdraw": Access("application.withdraw", APPLICATION),
+    "applications:section": Access("application.edit", APPLICATION),
+    "applications:team": Access("application.edit", APPLICATION),
+    "applications:team_remove": Access("application.edit", APPLICATION),
+    "applications:team_hand_over": Access("application.edit", APPLICATION),
+    "applications:invitation_respond": Access(None, "invitation", refused=404, note="Only the person invited"),
+    "applications:check": Access("application.edit", APPLICATION),
+    "applications:submitted": Access("application.view", APPLICATION, refused=404),
+    "applications:copy": Access("application.copy", APPLICATION),
+    "applications:data": Access("application.view", APPLICATION, refused=404),
+    "applications:data_status": Access("application.view", APPLICATION, refused=404),
+    "applications:form_template": Access("application.view", APPLICATION, refused=404),
+    "applications:form_download": Access("application.view", APPLICATION, refused=404),
+    "applications:ethics_letter": Access("application.view", APPLICATION, refused=404),
+    # Staff work
+    "reviews:queue": Access("reviews.view_queue"),
+    "reviews:team_queue": Access("reviews.view_queue", note="Each team's own queue; admins see all"),
+    "reviews:my_work": Access("reviews.view_queue"),
+    "reviews:review": Access("reviews.view_queue", APPLICATION),
+    "reviews:assign": Access("reviews.assign", APPLICATION, note="Only while the application is at one's own stage"),
+    "reviews:note": Access("reviews.note", APPLICATION),
+    "reviews:intake": Access("application.pass_intake", APPLICATION),
+    "reviews:department": Access("application.decide_department", APPLICATION),
+    "reviews:panel": Access("application.accredit", APPLICATION),
+    "reviews:grant_access": Access("application.grant_access", APPLICATION),
+    "reviews:close": Access("application.close", APPLICATION),
+    "reviews:meetings": Access("reviews.view_meetings"),
+    "reviews:meeting": Access("reviews.view_meetings", "meeting"),
+    "reviews:agenda_item": Access("reviews.manage_meetings", "meeting"),
+    "reviews:meeting_close": Access("reviews.manage_meetings", "meeting"),
+    "reviews:meeting_pdf": Access("reviews.view_meetings", "meeting"),
+    # Tracking
+    "tracking:dashboard": Access("tracking.view"),
+    "tracking:chart_funnel": Access("tracking.view"),
+    "tracking:chart_throughput": Access("tracking.view"),
+    "tracking:chart_stage_days": Access("tracking.view"),
+    "tracking:applications": Access("tracking.view"),
+    "tracking:register": Access("tracking.view"),
+    "tracking:export": Access("tracking.export"),
+    "tracking:export_detail": Access("tracking.export", "export", note="Only the person who asked for it"),
+    "tracking:export_status": Access("tracking.export", "export"),
+    "tracking:export_download": Access("tracking.export", "export"),
+    # Declarations
+    "declarations:sign": Access("declaration.sign", APPLICATION, refused=404),
+    "declarations:archive": Access("declaration.download_all", APPLICATION, refused=404),
+    "declarations:document": Access(
+        "declaration.download", "declaration", refused=404, also=("declaration.download_own",)
+    ),
+    "declarations:verify": Access("declaration.verify"),
+    # Notifications and the audit log
+    "notifications:list": OWN_ACCOUNT,
+    "notifications:open": Access("account.manage", "notification", refused=404, note="One's own messages only"),
+    "notifications:read_all": OWN_ACCOUNT,
+    "notifications:preferences": OWN_ACCOUNT,
+    "notifications:templates": Access("notifications.view_templates"),
+    "audit:log": Access("audit.view"),
+    "audit:export": Access("audit.view"),
+}
+
+# Namespaces and name prefixes whose every URL shares one rule.
+URL_PREFIX_ACCESS: dict[str, Access] = {
+    "admin:": Access("admin_site.use", note="The Django admin site; admins with a second factor only"),
+    "account_": ACCOUNT_PAGES,
+    "mfa_": ACCOUNT_PAGES,
+}
+
+
+def access_for(url_name: str) -> Access | None:
+    if url_name in URL_ACCESS:
+        return URL_ACCESS[url_name]
+    for prefix, access in URL_PREFIX_ACCESS.items():
+        if url_name.startswith(prefix):
+            return access
+    return None
+
+
+# Every service that acts for a person, with the permission it checks ("self" = acts on one's own account or
+# invitation only; "system" = run by the service itself).
+SERVICE_ACCESS: dict[str, str] = {
+    "applications.services.create_application": "application.create",
+    "applications.services.save_section": "application.edit",
+    "applications.services.submit_application": "application.submit",
+    "applications.services.resubmit_application": "application.resubmit",
+    "applications.services.withdraw_application": "application.withdraw",
+    "applications.services.upload_variable_request_form": "application.edit",
+    "applications.services.invite_member": "application.edit",
+    "applications.services.respond_to_invitation": "self",
+    "applications.services.remove_member": "application.edit",
+    "applications.services.hand_over_coordination": "application.edit",
+    "applications.services.copy_application": "application.copy",
+    "reviews.services.query_application": "application.query",
+    "reviews.services.pass_intake": "application.pass_intake",
+    "reviews.services.reject_application": "application.reject",
+    "reviews.services.record_department_decision": "application.decide_department",
+    "reviews.services.accredit_application": "application.accredit",
+    "reviews.services.close_project": "application.close",
+    "reviews.services.assign": "reviews.assign",
+    "reviews.services.tick_intake_items": "application.pass_intake",
+    "reviews.services.add_internal_note": "reviews.note",
+    "reviews.services.create_meeting": "reviews.manage_meetings",
+    "reviews.services.add_to_agenda": "reviews.manage_meetings",
+    "reviews.services.record_agenda_decision": "reviews.manage_meetings",
+    "reviews.services.close_meeting": "reviews.manage_meetings",
+    "reviews.tracking.services.request_export": "tracking.export",
+    "declarations.services.create_text_draft": "declaration_text.manage",
+    "declarations.services.update_text_draft": "declaration_text.manage",
+    "declarations.services.publish_text": "declaration_text.manage",
+    "declarations.services.grant_access": "application.grant_access",
+    "declarations.services.sign_declaration": "declaration.sign",
+    "declarations.services.withdraw_pending_declarations": "system",
+    "declarations.services.store_signed_document": "system",
+    "notifications.services.mark_read": "self",
+    "notifications.services.mark_all_read": "self",
+    "notifications.services.set_preference": "self",
+    "leo_access.profile.update_profile": "self",
+}
+SERVICE_MODULES = [
+    "applications.services",
+    "reviews.services",
+    "reviews.tracking.services",
+    "declarations.services",
+    "notifications.services",
+    "leo_access.profile",
+]
+
+# Each transition of an application, and the permission its django-fsm `permission=` names.
+TRANSITION_ACCESS: dict[str, str] = {
+    "submit": "application.submit",
+    "query": "application.query",
+    "resubmit": "application.resubmit",
+    "pass_intake": "application.pass_intake",
+    "complete_department_review": "application.decide_department",
+    "reject": "application.reject",
+    "accredit": "application.accredit",
+    "grant_access": "application.grant_access",
+    "withdraw": "application.withdraw",
+    "close": "application.close",
+}

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditKind(models.TextChoices):
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    SECOND_FACTOR_ADDED = "mfa_added", "Second factor added"
+    SECOND_FACTOR_REMOVED = "mfa_removed", "Second factor removed"
+    APPLICATION_OPENED = "application_opened", "Application opened by staff"
+    FILE_DOWNLOADED = "file_downloaded", "File downloaded"
+    PERMISSION_CHANGED = "permission_changed", "Permissions changed"
+    ADMIN_CHANGE = "admin_change", "Change in the admin site"
+    AUDIT_EXPORTED = "audit_exported", "Audit log exported"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant thing that happened. Append-only; on PostgreSQL a trigger refuses changes.
+
+    The actor's e-mail address and the application's reference are copied, so an entry still reads
+    correctly if the account or application changes later.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=30, choices=AuditKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    application_id = models.UUIDField(null=True, blank=True)
+    application_reference = models.CharField(max_length=20, blank=True)
+    summary = models.CharField(max_length=500)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["application_id", "at"]),
+            models.Index(fields=["kind", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.actor_email}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,25 @@
+"""Stored files leave the service only through views that have checked permission first.
+
+In production a web server in front of gunicorn can send the bytes itself: set PROTECTED_MEDIA_ACCEL_PREFIX to
+the path of an `internal` location that maps to MEDIA_ROOT (see docs/deployment.md), and the view answers
+with an `X-Accel-Redirect` header instead of streaming the file through Python. MEDIA_ROOT is never
+published under a public URL.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
+
+
+def protected_file_response(stored_file, *, filename: str, content_type: str) -> HttpResponse:
+    prefix = settings.PROTECTED_MEDIA_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(stored_file.name)
+    else:
+        response = FileResponse(stored_file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,65 @@
+"""Staff must prove a second factor (an authenticator app code) in the session they work in.
+
+Researchers may add one; staff cannot open any page of the service until they have signed in with one.
+A staff member without an authenticator is sent to set one up; one who has an authenticator but whose
+session was opened without it (an older session, or an account given a staff role while signed in) is
+signed out and asked to sign in again with the code.
+"""
+
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .roles import is_staff_member
+
+# Pages a staff member needs before the second factor is proved: signing in and out, setting up an
+# authenticator, and the public pages.
+OPEN_URL_PREFIXES = ("account_", "mfa_")
+OPEN_URL_NAMES = {"healthz", "accessibility", "privacy"}
+
+
+def used_second_factor(request) -> bool:
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+def needs_second_factor(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and is_staff_member(user) and not used_second_factor(request))
+
+
+class StaffSecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        name = request.resolver_match.url_name or "" if request.resolver_match else ""
+        if name.startswith(OPEN_URL_PREFIXES) or name in OPEN_URL_NAMES:
+            return None
+        if not needs_second_factor(request):
+            return None
+        if not is_mfa_enabled(request.user):
+            messages.info(
+                request,
+                "Staff accounts must use an authenticator app as a second factor. Set one up to continue.",
+            )
+            return redirect("mfa_activate_totp")
+        logout(request)
+        messages.info(request, "Sign in again with your password and the code from your authenticator app.")
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+@receiver(mfa_signals.authenticator_added)
+def _second_factor_proved(sender, request, user, authenticator, **kwargs):
+    """Adding an authenticator means typing a code it produced: that proves the second factor."""
+    if request is not None and authenticator.type == authenticator.Type.TOTP:
+        record_authentication(request, user, method="mfa", type=authenticator.type, id=authenticator.pk)

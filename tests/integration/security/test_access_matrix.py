@@ -1,0 +1,247 @@
+"""Every URL of the service, requested by every role, answers as the access table says.
+
+Roles: anonymous, the application's co-ordinator (a researcher who is a member), a researcher who is not a
+member, each department's reviewer, a RAS officer, a panel member and an admin. Expected answers come from
+`leo_access.access.URL_ACCESS` and the permission table: people the action allows get through (a page, a
+redirect onwards, or a "wrong stage" 409), anonymous people are sent to sign in, and everyone else is refused
+with 403 - or 404 where the object is someone else's, so that its existence is not revealed.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from applications.models import TeamMember
+from applications.states import State
+from declarations.models import Declaration
+from declarations.services import store_signed_document
+from leo_access.access import APPLICATION, URL_ACCESS, access_for
+from leo_access.actors import SYSTEM
+from leo_access.demo_forms import ensure_demo_catalogue
+from leo_access.permissions import has_permission, holds_current_stage
+from leo_access.roles import Department, Role, department_of, roles_of
+from notifications.models import Message
+from reviews.services import add_to_agenda, close_meeting, create_meeting, record_agenda_decision
+from reviews.tracking.models import Export
+from tests.conftest import Client as StaffAwareClient
+from tests.factories import ApplicationFactory, coordinator_of
+from tests.lifecycle import People, advance
+
+from .test_access_table import url_names
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member", "outsider", "ras", "dfe", "hmrc", "dwp", "panel", "admin"]
+POST_ONLY = {
+    "applications:submit",
+    "applications:copy",
+    "applications:team_remove",
+    "applications:team_hand_over",
+    "applications:invitation_respond",
+    "reviews:assign",
+    "reviews:note",
+    "reviews:grant_access",
+    "reviews:meeting_close",
+    "tracking:export",
+    "notifications:read_all",
+}
+POST_DATA = {"tracking:export": {"format": "csv"}}
+# Which application each address is tried on: one at the stage where the action makes sense.
+APPLICATION_AT = {
+    "applications:resubmit": "queried",
+    "applications:withdraw": "intake",
+    "applications:submitted": "intake",
+    "applications:ethics_letter": "draft",
+    "reviews:review": "intake",
+    "reviews:note": "intake",
+    "reviews:intake": "intake",
+    "reviews:assign": "departments",
+    "reviews:department": "departments",
+    "reviews:panel": "panel",
+    "reviews:grant_access": "accredited",
+    "reviews:close": "granted",
+    "declarations:sign": "accredited",
+    "declarations:archive": "granted",
+}
+
+
+@dataclass
+class World:
+    people: People
+    member: object
+    apps: dict
+    meeting: object
+    closed_meeting: object
+    item: object
+    declaration: Declaration
+    invitation: TeamMember
+    export: Export
+    notification: Message
+
+    def user(self, role):
+        return {"member": self.member, "outsider": self.people.outsider}.get(role) or getattr(self.people, role)
+
+
+@pytest.fixture
+def world():
+    people = People.create()
+    ensure_demo_catalogue()  # for the Variable Request Form template
+    draft = ApplicationFactory(
+        ethics_route="committee",
+        ethics_committee_name="University Research Ethics Committee",
+        ethics_committee_reference="UREC-1",
+        ethics_approval_date=date.today() - timedelta(days=30),
+    )
+    draft.ethics_approval_letter.save("letter.pdf", ContentFile(b"%PDF-1.7 letter"), save=True)
+    member = coordinator_of(draft)
+
+    def owned(state):
+        return advance(ApplicationFactory(created_by=member), state, people)
+
+    apps = {
+        "draft": draft,
+        "queried": owned(State.QUERIED),
+        "intake": owned(State.RAS_CHECK),
+        "departments": owned(State.DEPARTMENT_REVIEW),
+        "panel": owned(State.PANEL_REVIEW),
+        "accredited": owned(State.ACCREDITED),
+        "granted": owned(State.ACCESS_GRANTED),
+    }
+    meeting = create_meeting(by=people.panel, date=date.today(), members_present="A\nB\nC", independent_members="C")
+    item = add_to_agenda(meeting_id=meeting.pk, application_id=apps["panel"].pk, by=people.panel)
+    closed_meeting = create_meeting(
+        by=people.panel, date=date.today() - timedelta(days=7), members_present="A\nB\nC", independent_members="C"
+    )
+    other = advance(ApplicationFactory(), State.PANEL_REVIEW, people)
+    closed_item = add_to_agenda(meeting_id=closed_meeting.pk, application_id=other.pk, by=people.panel)
+    record_agenda_decision(item_id=closed_item.pk, by=people.panel, decision="reject", text="Not now.")
+    close_meeting(meeting_id=closed_meeting.pk, by=people.panel)
+    declaration = Declaration.objects.get(application=apps["granted"], member=member)
+    store_signed_document(declaration_id=declaration.pk, by=SYSTEM)
+    invitation = TeamMember.objects.create(application=draft, email=people.outsider.email, user=people.outsider)
+    export = Export.objects.create(kind="applications", format="csv", requested_by=people.admin)
+    notification = Message.objects.create(
+        key="matrix", recipient=member.email, user=member, template="submitted", subject="Submitted", context={}
+    )
+    return World(people, member, apps, meeting, closed_meeting, item, declaration, invitation, export, notification)
+
+
+def target(name, world):
+    """The address to request for `name`, and the object it is about."""
+    access = URL_ACCESS[name]
+    if access.about == APPLICATION:
+        application = world.apps[APPLICATION_AT.get(name, "draft")]
+        args = [application.pk]
+        if name == "applications:section":
+            args.append("project")
+        if name == "applications:form_download":
+            args.append(1)
+        return reverse(name, args=args), application
+    objects = {
+        "reviews:team_queue": (["dfe"], None),
+        "reviews:meeting": ([world.meeting.pk], world.meeting),
+        "reviews:agenda_item": ([world.meeting.pk, world.item.pk], world.meeting),
+        "reviews:meeting_close": ([world.meeting.pk], world.meeting),
+        "reviews:meeting_pdf": ([world.closed_meeting.pk], world.closed_meeting),
+        "tracking:export": (["applications"], None),
+        "tracking:export_detail": ([world.export.pk], world.export),
+        "tracking:export_status": ([world.export.pk], world.export),
+        "tracking:export_download": ([world.export.pk], world.export),
+        "declarations:document": ([world.declaration.pk], world.declaration),
+        "applications:invitation_respond": ([world.invitation.pk], world.invitation),
+        "notifications:open": ([world.notification.pk], world.notification),
+    }
+    args, about = objects.get(name, ([], None))
+    return reverse(name, args=args), about
+
+
+def may(user, name, obj) -> bool:
+    """What the access table and the permission table allow this person."""
+    access = URL_ACCESS[name]
+    if name == "applications:invitation_respond":
+        return user.email == obj.email
+    if name == "notifications:open":
+        return obj.user_id == user.pk
+    if access.about == "export":
+        return has_permission(user, access.action) and obj.requested_by_id == user.pk
+    if name == "reviews:assign":  # within one's own team, while the application is at that team's stage
+        return has_permission(user, access.action) and holds_current_stage(user, obj)
+    if name == "reviews:team_queue":  # tried as the DfE queue: DfE reviewers', and admins see every queue
+        return department_of(user) == Department.DFE or Role.ADMIN in roles_of(user)
+    actions = (access.action, *access.also)
+    return any(has_permission(user, action, obj if access.about else None) for action in actions)
+
+
+def refusal(user, name, obj) -> int:
+    access = URL_ACCESS[name]
+    if access.refused == 404:
+        return 404
+    if access.about == APPLICATION and not has_permission(user, "application.view", obj):
+        return 404
+    if access.about == "export" and has_permission(user, access.action):
+        return 404  # another person's export
+    return 403
+
+
+def signed_in_as(role, world):
+    client = StaffAwareClient()
+    if role != "anonymous":
+        client.force_login(world.user(role))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_the_access_table_says(world, role):
+    client = signed_in_as(role, world)
+    user = None if role == "anonymous" else world.user(role)
+    wrong = []
+    for name in sorted(URL_ACCESS):
+        access = URL_ACCESS[name]
+        url, obj = target(name, world)
+        response = client.post(url, POST_DATA.get(name, {})) if name in POST_ONLY else client.get(url)
+        status = response.status_code
+        to_sign_in = status == 302 and response["Location"].startswith(reverse("account_login"))
+        if name == "healthz":
+            ok = status in (200, 503)  # 503 names the failing check: no worker runs in this test
+        elif access.public:
+            ok = status < 400
+        elif user is None:
+            ok = to_sign_in
+        elif may(user, name, obj):
+            ok = status in (200, 302, 409, 410) and not to_sign_in
+        else:
+            ok = status == refusal(user, name, obj)
+        if not ok:
+            wrong.append(f"{name} {url}: {status}")
+        if role == "anonymous" or status >= 500:
+            client = signed_in_as(role, world)  # a refused or failed request must not leave the client changed
+    assert wrong == [], f"{role}: unexpected answers:\n" + "\n".join(wrong)
+
+
+ADMIN_URLS = ["admin:index", "admin:leo_access_user_changelist", "admin:auth_group_changelist"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_site_answers_only_admins(world, role):
+    client = signed_in_as(role, world)
+    for name in ADMIN_URLS:
+        url = reverse(name)
+        response = client.get(url)
+        if role == "admin":
+            assert response.status_code == 200, name
+        elif role == "anonymous":
+            final = client.get(url, follow=True)
+            assert final.redirect_chain[-1][0].startswith(reverse("account_login")), name
+        else:
+            assert response.status_code == 302, name
+            assert client.get(response["Location"]).status_code == 403, name
+
+
+def test_every_named_url_without_arguments_is_in_the_matrix():
+    """The matrix above requests every entry of URL_ACCESS; the metatest checks URL_ACCESS covers every URL."""
+    ours = {name for name in url_names() if not name.startswith(("admin:", "account_", "mfa_"))}
+    assert ours == set(URL_ACCESS)
+    assert all(access_for(name) for name in url_names())
