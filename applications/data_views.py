@@ -93,8 +93,12 @@ def form_template(request, pk):
             status=503,
             content_type="text/plain",
         )
+    filename = f"{application.reference or 'draft'}-variable-request-form.xlsx"
+    audit.record_download(
+        request=request, what="a Variable Request Form template", application=application, filename=filename
+    )
     response = HttpResponse(workbook, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{application.reference}-variable-request-form.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

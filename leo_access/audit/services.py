@@ -6,15 +6,20 @@ from .models import AuditEvent, AuditKind
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from.
+    """The client's address, as allauth's rate limits see it.
 
-    The proxy in front of production appends the client's address to X-Forwarded-For, so the last entry is
-    the one it saw; without a proxy Django's REMOTE_ADDR is the client.
+    Behind a proxy (TRUSTED_PROXY_COUNT) it is read from X-Forwarded-For, counting the trusted proxies from
+    the right, so a client cannot choose it; without one it is REMOTE_ADDR.
     """
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[-1].strip() if forwarded else "") or request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return None
 
 
 def record(

@@ -39,6 +39,9 @@ SECRET_KEY = required("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# How many proxies in front of the service append to X-Forwarded-For. The client's address (for rate limits and
+# the audit log) is read that many entries from the right; 0 trusts no header. Production defaults to one.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = "Apply for LEO data access"
 # ONS renames its systems (RAS became PASS in 2024): the names shown to people live here.
@@ -158,6 +161,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/h/ip,5/h/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LEO Access] "
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT or 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LEO Access"
 

@@ -14,6 +14,11 @@ STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStat
 # The orchestrator's health check talks plain HTTP to the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one TLS-terminating proxy unless TRUSTED_PROXY_COUNT says otherwise; without this every
+# client would share the proxy's address, and with it one rate limit.
+if TRUSTED_PROXY_COUNT is None:
+    TRUSTED_PROXY_COUNT = 1
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

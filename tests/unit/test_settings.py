@@ -27,6 +27,8 @@ SETTINGS_TO_REPORT = [
     "CELERY_BROKER_URL",
     "CELERY_TASK_ALWAYS_EAGER",
     "EMAIL_BACKEND",
+    "ALLAUTH_TRUSTED_PROXY_COUNT",
+    "CACHES",
 ]
 
 
@@ -108,3 +110,15 @@ def test_embedded_default_needs_no_services():
     assert values["CELERY_BROKER_URL"] == "memory://"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert values["SECURE_SSL_REDIRECT"] == "False"
+
+
+def test_production_reads_the_client_address_behind_one_proxy_unless_told_otherwise():
+    assert loaded(PRODUCTION_ENV)["ALLAUTH_TRUSTED_PROXY_COUNT"] == "1"
+    assert loaded(PRODUCTION_ENV | {"TRUSTED_PROXY_COUNT": "2"})["ALLAUTH_TRUSTED_PROXY_COUNT"] == "2"
+    assert loaded(PRODUCTION_ENV | {"TRUSTED_PROXY_COUNT": "0"})["ALLAUTH_TRUSTED_PROXY_COUNT"] == "0"
+    # Without a proxy nothing in the request is trusted for the address.
+    assert loaded({"DJANGO_SETTINGS_MODULE": "leo_access.settings.embedded"})["ALLAUTH_TRUSTED_PROXY_COUNT"] == "0"
+
+
+def test_production_shares_rate_limits_and_used_codes_between_processes_through_redis():
+    assert "RedisCache" in loaded(PRODUCTION_ENV)["CACHES"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from applications.states import State
 from leo_access.audit.models import AuditEvent, AuditKind
 from leo_access.audit.services import record
+from leo_access.demo_forms import ensure_demo_catalogue
 from leo_access.roles import Role
 from tests.factories import ApplicationFactory, UserFactory, coordinator_of, researcher, staff
 from tests.lifecycle import People, advance
@@ -87,6 +88,9 @@ def test_downloads_of_files_are_recorded_for_everyone(client):
     assert event.actor == coordinator
     assert event.application_id == application.pk
     assert "Variable Request Form version 1" in event.summary
+    ensure_demo_catalogue()
+    assert client.get(reverse("applications:form_template", args=[application.pk])).status_code == 200
+    assert AuditEvent.objects.filter(kind=AuditKind.FILE_DOWNLOADED).count() == 2
 
 
 def test_role_changes_are_recorded_with_who_made_them(client):

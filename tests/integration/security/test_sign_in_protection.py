@@ -81,3 +81,20 @@ def test_signing_up_with_a_taken_address_looks_the_same_as_a_new_one():
     assert taken["Location"] == new["Location"] == reverse("account_email_verification_sent")
     # The holder of the taken address is told by e-mail instead.
     assert any(user.email in message.to for message in mail.outbox)
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_each_client_has_its_own_limit_and_cannot_choose_its_address(rate_limits):
+    """The proxy appends the address it saw; anything the client put before it is ignored."""
+    victim, other = verified(researcher()), verified(researcher())
+    for _ in range(5):
+        Client(HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="10.0.0.1").post(
+            reverse("account_login"), {"login": "someone@example.org", "password": "guess"}
+        )
+    # The same proxy, another client: not locked out by the first client's failures.
+    _, response = password_step(other, client=Client(HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.1"))
+    assert response.status_code == 302
+    # The locked-out client claiming another address in front of the proxy's entry is still itself.
+    spoofed = Client(HTTP_X_FORWARDED_FOR="203.0.113.99, 198.51.100.7", REMOTE_ADDR="10.0.0.1")
+    _, response = password_step(victim, client=spoofed)
+    assert TOO_MANY in response.content.decode()
