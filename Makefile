@@ -62,7 +62,8 @@ test: $(VENV)/.requirements-dev assets system-packages check-services
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(MANAGE) check --deploy --fail-level WARNING
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	# A fresh test database each time: a run that was interrupted may have left rows behind.
+	$(TEST_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .
