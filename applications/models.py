@@ -25,6 +25,18 @@ def _return_to_querying_stage(instance, *args, **kwargs):
     return instance.queried_from
 
 
+def queue_stage():
+    """The stage whose queue holds an application: its state, or the stage that queried it while it is queried.
+
+    Indexed (see `Application.Meta`); queries must use this same expression for the index to serve them.
+    """
+    return models.Case(
+        models.When(state=State.QUERIED, then=models.F("queried_from")),
+        default=models.F("state"),
+        output_field=models.CharField(),
+    )
+
+
 class ReferenceCounter(models.Model):
     """The last reference number issued in a year (LEO-2026-0042)."""
 
@@ -110,7 +122,50 @@ class Application(FSMModelMixin, models.Model):
         ordering = ["-created_at"]
         # Queues select by stage (and the stage that queried) and sort by time at the stage; the id makes the
         # index cover the page query.
-        indexes = [models.Index(fields=["state", "queried_from", "stage_entered_at", "id"], name="queue_order")]
+        indexes = [
+            models.Index(fields=["state", "queried_from", "stage_entered_at", "id"], name="queue_order"),
+            # A queue (its stage, queried or not) in each order it can be sorted in. The columns after the order
+            # are what the queue's filters and search read, so a queue is counted and paged from an index alone
+            # (trailing key columns rather than INCLUDE, which SQLite does not have).
+            models.Index(
+                queue_stage(),
+                "stage_entered_at",
+                "id",
+                "state",
+                "queried_from",
+                "reference",
+                "title",
+                name="queue_stage_order",
+            ),
+            # The narrowest, for counting a queue without a search.
+            models.Index(queue_stage(), "state", "queried_from", "id", name="queue_stage_count"),
+            models.Index(
+                queue_stage(),
+                "title",
+                "id",
+                "state",
+                "queried_from",
+                "stage_entered_at",
+                "reference",
+                name="queue_stage_title",
+            ),
+            models.Index(
+                queue_stage(),
+                "reference",
+                "id",
+                "state",
+                "queried_from",
+                "stage_entered_at",
+                "title",
+                name="queue_stage_reference",
+            ),
+            # The tracking dashboard's time from submission to access granted, for those granted in a period.
+            models.Index(
+                fields=["access_granted_at", "submitted_at"],
+                condition=models.Q(submitted_at__isnull=False, access_granted_at__isnull=False),
+                name="end_to_end_time",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference}: {self.title}"
@@ -346,6 +401,14 @@ class DepartmentReview(models.Model):
                 fields=["application", "department"],
                 condition=models.Q(superseded_at__isnull=True),
                 name="one_current_review_per_department",
+            )
+        ]
+        # What each department still has to decide: its work queue.
+        indexes = [
+            models.Index(
+                fields=["department", "application"],
+                condition=models.Q(superseded_at__isnull=True, decision="pending"),
+                name="pending_department_review",
             )
         ]
 

@@ -32,6 +32,7 @@ from applications.validation import datasets_requested
 from applications.vrf import validate_workbook
 from applications.vrf_catalogue import catalogue_for_version
 from declarations.models import Declaration
+from reviews.tracking.models import StageDurationStale, changes_stage_times
 
 from .demo_applications import GENERATED_MIX, ORGANISATIONS, Staff, plan_history
 from .demo_forms import ensure_demo_catalogue, filled_form
@@ -195,6 +196,12 @@ def _batch(size, offset, rng, staff, researchers, states, weights, form_data, re
         ],
         batch_size=BATCH,
     )
+    # Bulk inserts send no signals: the events' applications are marked for the dashboard's stage times here,
+    # as each event written through the lifecycle marks its own.
+    rows[StageDurationStale] = [
+        StageDurationStale(application_id=application_id)
+        for application_id in dict.fromkeys(e.application_id for e in rows[ApplicationEvent] if changes_stage_times(e))
+    ]
     for model in (
         TeamMember,
         VariableRequestForm,
@@ -203,6 +210,7 @@ def _batch(size, offset, rng, staff, researchers, states, weights, form_data, re
         DepartmentReview,
         Query,
         Declaration,
+        StageDurationStale,
     ):
         model.objects.bulk_create(rows[model], batch_size=BATCH)
 

@@ -57,15 +57,10 @@ def team_queue(request, team):
     if team not in teams_of(request.user):
         raise PermissionDenied
     filters = _filters(request)
-    ids = selectors.queue(team, request.user, filters).values_list("pk", flat=True)
-    page = Paginator(ids, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    page_ids = list(page.object_list)
-    now = timezone.now()
-    datasets = selectors.datasets_by_application(page_ids)
-    rows = [
-        {"application": a, "days": selectors.days_at_stage(a, now), "datasets": datasets.get(a.pk, [])}
-        for a in selectors.queue_rows(team, page_ids)
-    ]
+    page = Paginator(selectors.Queue(team, request.user, filters), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = selectors.page_rows(team, page.object_list, filters.sort) if page.paginator.count else []
     kept = {key: value for key, value in request.GET.items() if key != "page" and value}
     context = {
         "team": team,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from applications.errors import LifecycleError, page_errors
 from applications.ethics import ITEMS, PRINCIPLES
 from applications.selectors import form_difference
+from applications.states import State
 from applications.views import action_page, detail_context, visible_application
 from declarations.services import grant_access
 from leo_access.permissions import has_permission
@@ -157,7 +158,12 @@ def review(request, pk):
         team=team,
         colleagues=selectors.colleagues(team) if team else [],
         assignments=application.assignments.select_related("assignee"),
-        intake_checks={c.item: c for c in application.intake_checks.select_related("ticked_by")},
+        # The checklist shows only while the application is at intake.
+        intake_checks=(
+            {c.item: c for c in application.intake_checks.select_related("ticked_by")}
+            if application.state == State.RAS_CHECK
+            else {}
+        ),
         intake_items=IntakeItem,
     )
     forms = context["forms"]

@@ -4,6 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 
 class Export(models.Model):
@@ -60,3 +62,54 @@ class Export(models.Model):
     def filename(self) -> str:
         stamp = self.requested_at.strftime("%Y%m%d-%H%M") if self.requested_at else "export"
         return f"leo-{self.kind}-{stamp}.{self.format}"
+
+
+# Event kinds that end a department's part of department review (the stage times read them).
+DEPARTMENT_DECISION_KINDS = ("department_approved", "department_rejected")
+
+
+class StageDuration(models.Model):
+    """How long one application took at a stage it has finished: what the dashboard's time in stage is made of.
+
+    Worked out from the application's events (see `selectors.refresh_stage_times`) whenever they change, so
+    the dashboard aggregates these rows instead of replaying the whole event log. Stages are those of
+    `selectors.STAGE_TIMES` except end to end, which the application row itself dates.
+    """
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=20)
+    days = models.FloatField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        # Each stage's times in order, with when they finished: the percentiles are read from it without a sort.
+        indexes = [models.Index(fields=["stage", "days", "finished_at"], name="stage_duration_order")]
+
+    def __str__(self):
+        return f"{self.application_id} {self.stage}: {self.days:.1f} days"
+
+
+class StageDurationStale(models.Model):
+    """An application whose stage times must be worked out again: written with each event that can change them.
+
+    One row per such event, in the event's own transaction, so the marker commits (or vanishes) with it;
+    refreshing deletes the rows it has dealt with.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.application_id} (stage times to work out)"
+
+
+def changes_stage_times(event) -> bool:
+    """A change of state, or a department's decision: what the stage times are made of."""
+    return event.from_state != event.to_state or event.kind in DEPARTMENT_DECISION_KINDS
+
+
+@receiver(post_save, sender="applications.ApplicationEvent", dispatch_uid="tracking.stage_times_stale")
+def _event_appended(sender, instance, created, **kwargs):
+    # The event log is append-only, so every event arrives here exactly once, inside its own transaction.
+    if created and changes_stage_times(instance):
+        StageDurationStale.objects.create(application_id=instance.application_id)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,6 +32,8 @@ from applications.models import Application, ApplicationEvent, DepartmentReview,
 from applications.states import State
 from leo_access.models import ResearcherProfile
 from leo_access.roles import Department
+
+from .models import DEPARTMENT_DECISION_KINDS, StageDuration, StageDurationStale
 
 # The stages whose time is measured, in the order an application meets them. Departments are
 # measured separately because each decides on its own and the slowest one holds everybody up.
@@ -227,24 +229,29 @@ def _percentile(p: float) -> str:
     Written with window functions rather than percentile_cont so that the same SQL also runs on
     SQLite (the embedded default), which has no ordered-set aggregates.
     """
-    position = f"(1 + {p} * (n - 1))"
+    # In double precision, as the days are: numeric arithmetic on every row costs more than the sort.
+    position = f"(1 + CAST({p} AS DOUBLE PRECISION) * (n - 1))"
     return (
         f"MAX(CASE WHEN rn <= {position} AND rn + 1 > {position} "
         f"THEN days + ({position} - rn) * (COALESCE(next_days, days) - days) END)"
     )
 
 
-def stage_times_sql() -> str:
+def _durations_sql(applications: str) -> str:
+    """The CTEs that work out the finished stage times of the applications `applications` (SQL) selects.
+
+    A visit to a stage runs from the change of state into it to the next change of state. Time spent
+    queried is the applicant's, so it belongs to no stage; a stage visited again after a query adds up.
+    Only stages an application has finished count, dated by when it last left them. Window functions
+    only, no joins: one pass over those applications' events. Ends with the CTE `durations`
+    (application_id, stage, days, finished_at).
+    """
     event = ApplicationEvent._meta.db_table
-    application = Application._meta.db_table
     stages = ", ".join(f"'{stage}'" for stage in WHOLE_STAGES)
-    buckets = ", ".join(
-        f"SUM(CASE WHEN days >= {low} AND days < {high} THEN 1 ELSE 0 END)" for low, high, _ in DAY_BUCKETS
-    )
-    last = f"SUM(CASE WHEN days >= {LAST_BUCKET[0]} THEN 1 ELSE 0 END)"
+    kinds = ", ".join(f"'{kind}'" for kind in DEPARTMENT_DECISION_KINDS)
     department = _json_text("data", "department")
     decided = ", ".join(
-        f"MAX(CASE WHEN kind IN ('department_approved', 'department_rejected') AND {department} = '{code}' "
+        f"MAX(CASE WHEN kind IN ({kinds}) AND {department} = '{code}' "
         f"THEN at END) OVER (PARTITION BY application_id) AS {code}_at"
         for code in Department.values
     )
@@ -257,15 +264,11 @@ def stage_times_sql() -> str:
             FROM visits WHERE stage = 'department_review' AND entered_at < {code}_at GROUP BY application_id"""  # noqa: S608
         for code in Department.values
     )
-    # A visit to a stage runs from the change of state into it to the next change of state. Time spent
-    # queried is the applicant's, so it belongs to no stage; a stage visited again after a query adds up.
-    # Only stages an application has finished count, dated by when it last left them. Window functions
-    # only, no joins: one sort of the event log, whatever its size.
     return f"""
-    WITH marked AS (
+    marked AS (
         SELECT application_id, from_state, to_state, at, id, {decided}
         FROM {event}
-        WHERE from_state <> to_state OR kind IN ('department_approved', 'department_rejected')
+        WHERE application_id IN ({applications}) AND (from_state <> to_state OR kind IN ({kinds}))
     ),
     visits AS (
         SELECT application_id, to_state AS stage, at AS entered_at, {carried},
@@ -281,25 +284,76 @@ def stage_times_sql() -> str:
     departments AS (
             {departments}
     ),
-    end_to_end AS (
-        SELECT id AS application_id, 'end_to_end' AS stage, {_days("submitted_at", "access_granted_at")} AS days,
+    durations AS (
+        SELECT application_id, stage, days, finished_at FROM whole_stages
+        UNION ALL SELECT application_id, stage, days, finished_at FROM departments
+    )"""  # noqa: S608 - only table names and constants are interpolated
+
+
+# Any constant will do: it only has to be the same for every process refreshing stage times.
+_REFRESH_LOCK = 0x5354_4147  # "STAG"
+
+
+def refresh_stage_times() -> None:
+    """Work out again the stage times of the applications whose events changed since the last refresh.
+
+    Each event that can change them marks its application in its own transaction (`StageDurationStale`), so a
+    refresh sees an event exactly when it sees its mark. Refreshes take turns (an advisory lock on
+    PostgreSQL; SQLite lets one writer in at a time), and each takes the marks, removes the application's old
+    rows and writes the new ones as one unit, so no change is missed or counted twice.
+    """
+    stale = StageDurationStale._meta.db_table
+    stored = StageDuration._meta.db_table
+    columns = "application_id, stage, days, finished_at"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
+            # One statement, so one snapshot: the marks it deletes are exactly those whose events it reads.
+            cursor.execute(
+                f"""WITH taken AS (DELETE FROM {stale} RETURNING application_id),
+                cleared AS (DELETE FROM {stored} WHERE application_id IN (SELECT application_id FROM taken)),
+                {_durations_sql("SELECT application_id FROM taken")}
+                INSERT INTO {stored} ({columns}) SELECT {columns} FROM durations"""  # noqa: S608
+            )
+            return
+        # SQLite: the first write takes the database's write lock, so nothing commits in between these.
+        chosen = f"SELECT application_id FROM {stale}"  # noqa: S608
+        cursor.execute(f"DELETE FROM {stored} WHERE application_id IN ({chosen})")  # noqa: S608
+        cursor.execute(
+            f"WITH {_durations_sql(chosen)} INSERT INTO {stored} ({columns}) SELECT {columns} FROM durations"  # noqa: S608
+        )
+        cursor.execute(f"DELETE FROM {stale}")  # noqa: S608
+
+
+def stage_times_sql() -> str:
+    """Count, percentiles and buckets per stage of the stage times finished in a period.
+
+    Parameters: the period's start and end, twice (the stored stage times, then end to end). Each part is
+    ranked on its own (their stages differ): the stored times are read in order from their index, unsorted.
+    """
+    application = Application._meta.db_table
+    stored = StageDuration._meta.db_table
+    buckets = ", ".join(
+        f"SUM(CASE WHEN days >= {low} AND days < {high} THEN 1 ELSE 0 END)" for low, high, _ in DAY_BUCKETS
+    )
+    last = f"SUM(CASE WHEN days >= {LAST_BUCKET[0]} THEN 1 ELSE 0 END)"
+    ranks = (
+        "ROW_NUMBER() OVER ordered AS rn, COUNT(*) OVER (PARTITION BY stage) AS n, LEAD(days) OVER ordered AS next_days"
+    )
+    return f"""
+    WITH end_to_end AS (
+        SELECT 'end_to_end' AS stage, {_days("submitted_at", "access_granted_at")} AS days,
                access_granted_at AS finished_at
         FROM {application} WHERE submitted_at IS NOT NULL AND access_granted_at IS NOT NULL
     ),
-    measured AS (
-        SELECT stage, days FROM (
-            SELECT stage, days, finished_at FROM whole_stages
-            UNION ALL SELECT stage, days, finished_at FROM departments
-            UNION ALL SELECT stage, days, finished_at FROM end_to_end
-        ) everything
-        WHERE finished_at >= %s AND finished_at < %s
-    ),
     ranked AS (
-        SELECT stage, days,
-               ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS rn,
-               COUNT(*) OVER (PARTITION BY stage) AS n,
-               LEAD(days) OVER (PARTITION BY stage ORDER BY days) AS next_days
-        FROM measured
+        SELECT stage, days, {ranks} FROM {stored}
+        WHERE finished_at >= %s AND finished_at < %s
+        WINDOW ordered AS (PARTITION BY stage ORDER BY days)
+        UNION ALL
+        SELECT stage, days, {ranks} FROM end_to_end
+        WHERE finished_at >= %s AND finished_at < %s
+        WINDOW ordered AS (PARTITION BY stage ORDER BY days)
     )
     SELECT stage, COUNT(*), {_percentile(0.5)}, {_percentile(0.9)}, {buckets}, {last}
     FROM ranked GROUP BY stage
@@ -308,9 +362,10 @@ def stage_times_sql() -> str:
 
 def stage_times(period: Period) -> list[StageTime]:
     """Median, 90th percentile and distribution of days per stage, for stages finished in `period`."""
+    refresh_stage_times()
     params = [connection.ops.adapt_datetimefield_value(moment) for moment in (period.since, period.until)]
     with connection.cursor() as cursor:
-        cursor.execute(stage_times_sql(), params)
+        cursor.execute(stage_times_sql(), params * 2)
         found = {row[0]: row for row in cursor.fetchall()}
     sla = settings.STAGE_SLA_DAYS
     results = []
@@ -566,29 +621,16 @@ def dataset_names() -> list[str]:
 
 
 def dashboard_figures(period: Period) -> dict:
-    """Every figure on the dashboard, kept for a few minutes.
-
-    Stage times sort the whole event log, which takes seconds with a hundred thousand applications;
-    nobody needs them to the second, so the figures are computed at most once per period per
-    TRACKING_DASHBOARD_CACHE_SECONDS and the page says when.
-    """
-    from django.core.cache import cache
-
-    def compute():
-        overdue_total, overdue_rows = overdue()
-        return {
-            "computed_at": timezone.now(),
-            "states": state_counts(),
-            "departments": department_counts(),
-            "overdue_total": overdue_total,
-            "overdue_rows": overdue_rows,
-            "times": stage_times(period),
-            "months": throughput(period),
-            "funnel": funnel(period),
-            "flags": register_flag_counts(),
-        }
-
-    seconds = settings.TRACKING_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    return cache.get_or_set(f"tracking:dashboard:{period.start}:{period.end}", compute, seconds)
+    """Every figure on the dashboard, worked out now (the views keep them for a few minutes)."""
+    overdue_total, overdue_rows = overdue()
+    return {
+        "computed_at": timezone.now(),
+        "states": state_counts(),
+        "departments": department_counts(),
+        "overdue_total": overdue_total,
+        "overdue_rows": overdue_rows,
+        "times": stage_times(period),
+        "months": throughput(period),
+        "funnel": funnel(period),
+        "flags": register_flag_counts(),
+    }

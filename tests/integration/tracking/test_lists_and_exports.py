@@ -3,6 +3,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -11,7 +12,7 @@ from applications.models import Application, DepartmentReview
 from applications.states import State
 from leo_access.models import ResearcherProfile
 from leo_access.roles import Role
-from reviews.tracking import selectors
+from reviews.tracking import exports, selectors
 from reviews.tracking.selectors import ApplicationFilters, RegisterFilters
 from tests.factories import ApplicationFactory, add_form, coordinator_of, researcher, staff
 
@@ -240,3 +241,42 @@ def test_application_list_export_respects_filters_and_types_numbers(client, tmp_
     assert isinstance(days, int)
     text = export(client, "applications", "csv", state="ras_check").decode()
     assert "'=1+1" in text
+
+
+def test_the_database_writes_the_same_csv_as_python(client):
+    """On PostgreSQL the CSV comes from COPY; it must be, byte for byte, what the Python writer makes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    projects = hostile_projects()
+    odd = accredited(ends_in_days=-3, title='Quotes "and", commas\nand a new line', datasets=[("HESA", "default")])
+    ResearcherProfile.objects.filter(user=odd.created_by).update(organisation="")
+    coordinator = coordinator_of(projects[0])
+    coordinator.full_name = "Zoë O'Brien, Jr."
+    coordinator.save()
+    late = at_stage(State.RAS_CHECK, 12, title="=1+1")
+    Application.objects.filter(pk=late.pk).update(submitted_at=None)
+    at_stage(State.QUERIED, 3, title="-5")
+    for table in (
+        exports.application_table(ApplicationFilters()),
+        exports.application_table(ApplicationFilters(state="ras_check", overdue=True)),
+        exports.register_table(RegisterFilters()),
+    ):
+        copied = "".join(exports.csv_chunks(table))
+        written = "".join(exports.csv_chunks(table, rows=table.rows()))
+        assert copied == written
+        assert copied.count("\r\n") >= 2
+    rows = list(csv.reader(io.StringIO("".join(exports.csv_chunks(exports.register_table(RegisterFilters()))))))
+    assert 'Quotes "and", commas\nand a new line' in [row[1] for row in rows]
+
+
+def test_a_background_csv_counts_the_rows_it_wrote(tmp_path):
+    for number in range(3):
+        at_stage(State.RAS_CHECK, number, title=f"+Line\nbreak {number}")
+    progress = []
+    written = exports.write_csv(exports.application_table(ApplicationFilters()), tmp_path / "a.csv", progress.append)
+    assert written == 3
+    assert progress[-1] == 3
+    with open(tmp_path / "a.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 4
+    assert sorted(row[1] for row in rows[1:]) == [f"'+Line\nbreak {n}" for n in range(3)]

@@ -1,0 +1,242 @@
+"""What a queue row shows, in which order, and that the queue's indexes serve its queries.
+
+The rows of a page are read with one SQL query (reviews.selectors.page_rows); these tests check each cell
+of a row against the records it comes from, and the page order against every sort the page offers.
+"""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application, RequestedDataset
+from applications.states import State
+from leo_access.models import ResearcherProfile
+from reviews import selectors
+from reviews.models import Team
+from reviews.services import assign
+from tests.factories import ApplicationFactory, coordinator_of
+from tests.lifecycle import People, advance, approve
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    return People.create()
+
+
+def at(state, people, **kwargs):
+    return advance(ApplicationFactory(**kwargs), state, people)
+
+
+def rows_of(client, team, **params) -> list[list[str]]:
+    """The cells of each row of the queue's table, as text."""
+    page = client.get(reverse("reviews:team_queue", args=[team]), params).content.decode()
+    body = page.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0] if "<tbody" in page else ""
+    rows = []
+    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        rows.append([unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell))).strip() for cell in cells])
+    return rows
+
+
+def test_a_row_shows_the_application_its_people_datasets_days_and_status(client, people):
+    application = at(State.RAS_CHECK, people, title="Apprentices & earnings <2026>")
+    coordinator = coordinator_of(application)
+    coordinator.full_name = "Ada Lovelace"
+    coordinator.save()
+    ResearcherProfile.objects.filter(user=coordinator).update(organisation="Institute for Fiscal Research")
+    RequestedDataset.objects.filter(application=application).delete()
+    RequestedDataset.objects.create(application=application, dataset="NPD")
+    RequestedDataset.objects.create(application=application, dataset="HESA")
+    Application.objects.filter(pk=application.pk).update(stage_entered_at=timezone.now() - timedelta(days=12, hours=1))
+    assign(application_id=application.pk, team="intake", assignee=people.ras, by=people.ras)
+    waiting = at(State.RAS_CHECK, people)
+    RequestedDataset.objects.filter(application=waiting).delete()
+    client.force_login(people.ras)
+
+    page = client.get(reverse("reviews:team_queue", args=["intake"])).content.decode()
+    assert f'href="{reverse("reviews:review", args=[application.pk])}"' in page
+    assert "Apprentices &amp; earnings &lt;2026&gt;" in page
+    first, second = rows_of(client, "intake")
+    assert first == [
+        application.reference,
+        "Apprentices & earnings <2026>",
+        "Ada Lovelace Institute for Fiscal Research",
+        "HESA, NPD",
+        "12",
+        f"Overdue Assigned to {people.ras.full_name}",
+    ]
+    assert second[0] == waiting.reference
+    assert second[3] == "None yet"
+    assert second[4] == "0"
+    assert second[5] == "On time"
+
+
+def test_a_coordinator_without_a_name_is_shown_by_email_and_a_queried_row_is_with_the_applicant(client, people):
+    application = at(State.QUERIED, people)
+    coordinator = coordinator_of(application)
+    coordinator.full_name = ""
+    coordinator.save()
+    client.force_login(people.ras)
+    (row,) = rows_of(client, "intake")
+    assert row[2].startswith(coordinator.email)
+    assert row[5] == "With applicant"
+
+
+def test_every_sort_orders_the_whole_queue_across_its_pages(client, people):
+    applications = [at(State.RAS_CHECK, people, title=f"Study {chr(90 - n)}") for n in range(27)]
+    for number, application in enumerate(applications):
+        entered = timezone.now() - timedelta(days=number, minutes=number)
+        Application.objects.filter(pk=application.pk).update(stage_entered_at=entered)
+    applications = list(Application.objects.filter(pk__in=[a.pk for a in applications]))
+    client.force_login(people.ras)
+    expected = {
+        "waiting": sorted(applications, key=lambda a: a.stage_entered_at),
+        "newest": sorted(applications, key=lambda a: a.stage_entered_at, reverse=True),
+        "reference": sorted(applications, key=lambda a: a.reference),
+        "title": sorted(applications, key=lambda a: a.title),
+    }
+    for sort, ordered in expected.items():
+        shown = [row[0] for row in rows_of(client, "intake", sort=sort)]
+        shown += [row[0] for row in rows_of(client, "intake", sort=sort, page=2)]
+        assert shown == [a.reference for a in ordered], sort
+
+
+def test_a_department_queue_keeps_what_it_queried_and_drops_what_it_decided(client, people):
+    decided = at(State.DEPARTMENT_REVIEW, people)
+    approve(decided, people, "hmrc")
+    waiting = at(State.DEPARTMENT_REVIEW, people)
+    from reviews.services import query_application
+
+    queried = at(State.DEPARTMENT_REVIEW, people)
+    query_application(application_id=queried.pk, by=people.hmrc, questions="Which years?")
+    client.force_login(people.hmrc)
+    shown = {row[0]: row[5] for row in rows_of(client, "hmrc")}
+    assert shown == {waiting.reference: "On time", queried.reference: "With applicant"}
+    assert {row[0] for row in rows_of(client, "hmrc", state="queried")} == {queried.reference}
+    assert {row[0] for row in rows_of(client, "hmrc", state="waiting")} == {waiting.reference}
+
+
+def test_search_finds_a_researcher_by_name(client, people):
+    wanted = at(State.RAS_CHECK, people)
+    other = at(State.RAS_CHECK, people)
+    coordinator = coordinator_of(wanted)
+    coordinator.full_name = "Grace Hopper"
+    coordinator.save()
+    client.force_login(people.ras)
+    shown = {row[0] for row in rows_of(client, "intake", q="hopper")}
+    assert shown == {wanted.reference}
+    assert other.reference not in shown
+
+
+# The indexes ------------------------------------------------------------------------------------------
+
+
+def plan(queryset) -> str:
+    """PostgreSQL's plan with sequential scans ruled out: an index that cannot serve the query is not in it."""
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("team", "sort", "index"),
+    [
+        (Team.INTAKE, "waiting", "queue_stage_order"),
+        (Team.PANEL, "newest", "queue_stage_order"),
+        (Team.INTAKE, "title", "queue_stage_title"),
+        (Team.INTAKE, "reference", "queue_stage_reference"),
+        (Team.HMRC, "waiting", "queue_stage_order"),
+    ],
+)
+def test_each_queue_order_is_read_from_its_index(people, team, sort, index):
+    if connection.vendor != "postgresql":
+        pytest.skip("the plans are PostgreSQL's")
+    queryset = selectors.queue(team, people.ras, selectors.QueueFilters(sort=sort)).values_list("pk", flat=True)
+    page = plan(queryset[:25])
+    assert f"Index Only Scan using {index}" in page or f"Index Only Scan Backward using {index}" in page, page
+    assert "Sort" not in page.split("Index")[0], page
+
+
+@pytest.mark.parametrize("team", [Team.INTAKE, Team.DFE])
+def test_a_queue_is_counted_from_its_index_and_a_department_reads_only_its_pending_reviews(people, team):
+    if connection.vendor != "postgresql":
+        pytest.skip("the plans are PostgreSQL's")
+    queryset = selectors.queue(team, people.dfe, selectors.QueueFilters()).values_list("pk", flat=True)
+    with CaptureQueriesContext(connection) as counted:
+        queryset.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + counted.captured_queries[-1]["sql"])
+        found = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using queue_stage" in found, found
+    if team == Team.DFE:
+        assert "Index Only Scan using pending_department_review" in found, found
+
+
+def test_the_search_for_people_reads_their_trigram_indexes(people):
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's")
+    searched = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="lovelace"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = searched.values_list("pk", flat=True).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        found = "\n".join(row[0] for row in cursor.fetchall())
+    assert "queue_search_member_email" in found, found
+    assert "queue_search_user_name" in found, found
+
+
+@pytest.mark.parametrize(("team", "state"), [("intake", State.RAS_CHECK), ("hmrc", State.DEPARTMENT_REVIEW)])
+def test_a_queue_page_takes_the_same_queries_however_long_the_queue(client, people, team, state):
+    viewer = people.ras if team == "intake" else people.hmrc
+    at(state, people)
+    client.force_login(viewer)
+    url = reverse("reviews:team_queue", args=[team])
+    client.get(url)
+    with CaptureQueriesContext(connection) as short:
+        client.get(url, {"sort": "title"})
+    for _ in range(28):
+        application = at(state, people)
+        RequestedDataset.objects.get_or_create(application=application, dataset="NPD")
+        assign(application_id=application.pk, team=team, assignee=viewer, by=viewer)
+    with CaptureQueriesContext(connection) as long:
+        client.get(url, {"sort": "title"})
+    with CaptureQueriesContext(connection) as second_page:
+        client.get(url, {"sort": "title", "page": 2, "q": "study", "mine": "1", "dataset": "NPD"})
+    assert len(short) == len(long) == len(second_page) <= 15
+
+
+def test_a_department_queue_counted_and_paged_holds_the_same_rows_in_the_same_order(people):
+    from applications.lifecycle import reopen_department_reviews
+    from reviews.services import query_application
+
+    decided = at(State.DEPARTMENT_REVIEW, people)
+    approve(decided, people, "hmrc")
+    reopened = at(State.DEPARTMENT_REVIEW, people)
+    approve(reopened, people, "hmrc")
+    with transaction.atomic():
+        reopen_department_reviews(
+            Application.objects.select_for_update().get(pk=reopened.pk), by=people.admin, role="admin", reason="x"
+        )
+    queried = at(State.DEPARTMENT_REVIEW, people)
+    query_application(application_id=queried.pk, by=people.hmrc, questions="Which years?")
+    waiting = [at(State.DEPARTMENT_REVIEW, people) for _ in range(3)]
+    for sort in selectors.SORTS:
+        filters = selectors.QueueFilters(sort=sort)
+        counted = list(selectors.queue(Team.HMRC, people.hmrc, filters).values_list("pk", flat=True))
+        paged = list(selectors.queue(Team.HMRC, people.hmrc, filters, paging=True).values_list("pk", flat=True))
+        assert counted == paged, sort
+        assert set(counted) == {reopened.pk, queried.pk, *(a.pk for a in waiting)}
