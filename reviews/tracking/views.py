@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from leo_access.audit import services as audit
+from leo_access.files import protected_media_response
 from leo_access.permissions import has_permission
 
 from . import charts, exports, selectors, services
@@ -206,6 +208,7 @@ def export(request, kind):
             os.unlink(handle.name)
         response = FileResponse(opened, content_type=exports.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit.record_download(request=request, what=f"an export of {total} rows", filename=filename)
     return response
 
 
@@ -232,4 +235,6 @@ def export_download(request, pk):
     path = services.export_path(job)
     if job.status != Export.Status.DONE or (job.expires_at and job.expires_at < timezone.now()) or not path.exists():
         return render(request, "reviews/tracking/export.html", {"export": job, "gone": True}, status=410)
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=job.filename)
+    audit.record_download(request=request, what=f"an export of {job.get_kind_display().lower()}", filename=job.filename)
+    name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+    return protected_media_response(name, filename=job.filename, content_type=exports.CONTENT_TYPES[job.format])

@@ -215,3 +215,35 @@ def test_anonymous_people_are_sent_to_sign_in():
         response = Client().get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_exports_are_downloads_in_the_audit_log(client, settings):
+    from pathlib import Path
+
+    from reviews.tracking.models import Export
+    from reviews.tracking.services import export_path
+
+    admin_user = staff(Role.ADMIN)
+    client.force_login(admin_user)
+    response = client.post(reverse("tracking:export", args=["applications"]), {"format": "csv"})
+    assert response.status_code == 200
+    job = Export.objects.create(
+        kind="register",
+        format="csv",
+        requested_by=admin_user,
+        status=Export.Status.DONE,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    path = export_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("Reference\r\nLEO-2026-0001\r\n")
+    downloaded = client.get(reverse("tracking:export_download", args=[job.pk]))
+    assert b"".join(downloaded.streaming_content) == b"Reference\r\nLEO-2026-0001\r\n"
+    settings.PROTECTED_MEDIA_ACCEL_PREFIX = "/protected-media/"
+    handed_over = client.get(reverse("tracking:export_download", args=[job.pk]))
+    assert handed_over["X-Accel-Redirect"] == f"/protected-media/exports/{Path(path).name}"
+    summaries = list(
+        AuditEvent.objects.filter(kind=AuditKind.FILE_DOWNLOADED, actor=admin_user).values_list("summary", flat=True)
+    )
+    assert len(summaries) == 3
+    assert summaries[0].startswith("Downloaded an export of")

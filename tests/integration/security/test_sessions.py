@@ -67,3 +67,34 @@ def test_signing_out_ends_the_session():
     assert (
         Client(HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={key}").get(reverse("applications:list")).status_code == 302
     )
+
+
+def test_keeping_a_session_alive_writes_nothing_to_the_database():
+    """Pages have query budgets: the time of the last request is kept in the cache, not in the session row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = verified(researcher())
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client, _ = password_step(user)
+        client.get(reverse("applications:list"))
+        clock.shift(timedelta(seconds=90))  # past the minute after which the last-seen time is refreshed
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("applications:list")).status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert writes == []
+
+
+def test_an_unreachable_cache_does_not_stop_the_pages(monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from leo_access import idle_sessions
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    user = verified(researcher())
+    client, _ = password_step(user)
+    monkeypatch.setattr(idle_sessions.cache, "get", unreachable)
+    assert client.get(reverse("applications:list")).status_code == 200
