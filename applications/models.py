@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import GET_STATE, FSMField, FSMModelMixin, transition
 
+from leo_access.append_only import AppendOnlyModel
 from leo_access.roles import Department
 
 from .states import OPEN_STATES, QUERYABLE_STATES, State
@@ -416,15 +417,7 @@ class DepartmentReview(models.Model):
         return f"{self.get_department_display()} review of {self.application.reference}: {self.get_decision_display()}"
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The event log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The event log is append-only.")
-
-
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AppendOnlyModel):
     """One entry in an application's audit trail. Append-only: never updated or deleted.
 
     On PostgreSQL a trigger also refuses UPDATE and DELETE (see the migration).
@@ -442,7 +435,7 @@ class ApplicationEvent(models.Model):
     comment = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
+    append_only_name = "The event log"
 
     class Meta:
         ordering = ["at", "id"]
@@ -450,14 +443,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The event log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The event log is append-only.")
 
     @property
     def is_transition(self) -> bool:

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from ..append_only import AppendOnlyModel
+
 
 class AuditKind(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
@@ -17,15 +19,7 @@ class AuditKind(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The audit log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The audit log is append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One security-relevant thing that happened. Append-only; on PostgreSQL a trigger refuses changes.
 
     The actor's e-mail address and the application's reference are copied, so an entry still reads
@@ -49,7 +43,7 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = AuditQuerySet.as_manager()
+    append_only_name = "The audit log"
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -61,11 +55,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.actor_email}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only.")
