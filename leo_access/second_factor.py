@@ -42,7 +42,8 @@ class StaffSecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        name = request.resolver_match.url_name or "" if request.resolver_match else ""
+        match = request.resolver_match
+        name = (match.url_name or "") if match else ""
         if name.startswith(OPEN_URL_PREFIXES) or name in OPEN_URL_NAMES:
             return None
         if not needs_second_factor(request):
