@@ -3,6 +3,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
 from celery import current_app, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -24,10 +25,18 @@ SWEEP_BATCH = 500
     max_retries=3,
 )
 def validate_variable_request_form(form_id: int) -> str:
-    """Check an uploaded form; the result is stored on the upload. Running it twice changes nothing."""
-    from .validation import validate_form
+    """Check an uploaded form; the result is stored on the upload. Running it twice changes nothing.
 
-    return validate_form(form_id).validation_status
+    A check that reaches the soft time limit fails the form with a finding saying so, so that the person is
+    told what to do instead of seeing "checking" for ever.
+    """
+    from .validation import record_timed_out, validate_form
+
+    try:
+        return validate_form(form_id).validation_status
+    except SoftTimeLimitExceeded:
+        logger.warning("The check of form %s reached its time limit", form_id)
+        return record_timed_out(form_id).validation_status
 
 
 @contextmanager

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import RequestedDataset, VariableRequestForm
-from .vrf import validate_workbook
+from .vrf import ValidationResult, validate_workbook
+from .vrf.findings import finding
 from .vrf_catalogue import catalogue_for_version
 
 
@@ -33,6 +34,27 @@ def validate_form(form_id: int) -> VariableRequestForm:
         latest = form.application.variable_request_forms.order_by("-version").values_list("pk", flat=True).first()
         if latest == form.pk:
             record_requested_datasets(form.application_id, outcome)
+    return form
+
+
+TIMED_OUT_MESSAGE = (
+    "The check of this file did not finish in time, so it cannot be accepted as it is. Save the workbook again "
+    "from Excel as .xlsx without anything added to the form (pictures, extra sheets, very long text), then upload "
+    "it again. If it happens again, contact the accreditation service."
+)
+
+
+def record_timed_out(form_id: int) -> VariableRequestForm:
+    """A check stopped by its time limit: the form fails with a finding saying so, rather than staying "running"."""
+    outcome = ValidationResult.unreadable(finding("check_timed_out", TIMED_OUT_MESSAGE)).to_dict()
+    with transaction.atomic():
+        form = VariableRequestForm.objects.select_for_update().get(pk=form_id)
+        if form.validation_status in (VariableRequestForm.Validation.PASSED, VariableRequestForm.Validation.FAILED):
+            return form
+        form.result = outcome
+        form.validation_status = VariableRequestForm.Validation.FAILED
+        form.validated_at = timezone.now()
+        form.save(update_fields=["result", "validation_status", "validated_at"])
     return form
 
 

@@ -18,6 +18,7 @@ SEVERITIES: dict[str, str] = {
     "zip_bomb": ERROR,
     "xml_entities": ERROR,
     "unreadable_workbook": ERROR,
+    "check_timed_out": ERROR,
     # The workbook is not the form, or not a version we support.
     "not_a_vrf": ERROR,
     "unsupported_form_version": ERROR,
