@@ -66,8 +66,20 @@ def queue_once(task, object_id: int, *, connection=None) -> bool:
     return True
 
 
-def queue_validation(form_id: int, *, connection=None) -> bool:
-    return queue_once(validate_variable_request_form, form_id, connection=connection)
+def queue_each(task, object_ids) -> int:
+    """Queue `task(id)` for each id over one broker connection, stopping at the first the broker does not take
+    (it is down: whatever is left waits for the next sweep). How many were queued."""
+    queued = 0
+    with single_attempt_connection() as connection:
+        for object_id in object_ids:
+            if not queue_once(task, object_id, connection=connection):
+                break
+            queued += 1
+    return queued
+
+
+def queue_validation(form_id: int) -> bool:
+    return queue_once(validate_variable_request_form, form_id)
 
 
 @shared_task(name="applications.tasks.queue_unchecked_forms", time_limit=120, soft_time_limit=100)
@@ -87,10 +99,4 @@ def queue_unchecked_forms() -> int:
         .order_by("uploaded_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    queued = 0
-    with single_attempt_connection() as connection:
-        for form_id in waiting:
-            if not queue_validation(form_id, connection=connection):
-                break  # the broker is down: the next sweep tries again
-            queued += 1
-    return queued
+    return queue_each(validate_variable_request_form, waiting)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.tasks import queue_once, single_attempt_connection
+from applications.tasks import queue_each, queue_once
 from leo_access.roles import Role
 from notifications import outbox
 from notifications.recipients import Recipient
@@ -40,9 +40,9 @@ def make_signed_document(declaration_id: int) -> str:
     return document.sha256
 
 
-def queue_document(declaration_id: int, *, connection=None) -> bool:
+def queue_document(declaration_id: int) -> bool:
     """Ask a worker to make a signature's PDF; False when the broker could not take it (the sweeper will)."""
-    return queue_once(make_signed_document, declaration_id, connection=connection)
+    return queue_once(make_signed_document, declaration_id)
 
 
 @shared_task(name="declarations.tasks.queue_missing_documents", time_limit=120, soft_time_limit=100)
@@ -64,13 +64,7 @@ def queue_missing_documents() -> int:
         .order_by("signed_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    queued = 0
-    with single_attempt_connection() as connection:
-        for declaration_id in waiting:
-            if not queue_document(declaration_id, connection=connection):
-                break  # the broker is down: the next sweep tries again
-            queued += 1
-    return queued
+    return queue_each(make_signed_document, waiting)
 
 
 def _send_links(document):

@@ -12,10 +12,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class IdleTimeoutMiddleware:
                 "Sign in again to carry on; anything you saved is kept.",
             )
             if request.method == "GET":
-                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+                return redirect_to_login(request.get_full_path(), reverse("account_login"))
             return redirect("account_login")
         if last_seen is None or now - last_seen > TOUCH_EVERY_SECONDS:
             cache.set(key, now, timeout=settings.SESSION_COOKIE_AGE)

@@ -12,10 +12,10 @@ from allauth.mfa import signals as mfa_signals
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from .roles import is_staff_member
 
@@ -56,7 +56,7 @@ class StaffSecondFactorMiddleware:
             return redirect("mfa_activate_totp")
         logout(request)
         messages.info(request, "Sign in again with your password and the code from your authenticator app.")
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
 
 
 @receiver(mfa_signals.authenticator_added)

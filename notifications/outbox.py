@@ -80,16 +80,13 @@ def record_event(event_id: int) -> list[Message]:
 
 def queue_delivery(message_ids):
     """Ask a worker to send these; if the broker is down the sweeper finds them later."""
-    from applications.tasks import queue_once, single_attempt_connection
+    from applications.tasks import queue_each
 
     from .tasks import deliver
 
     # One connection tried once: a broker outage must neither fail the page nor hold it for seconds per
     # message. The rows stay pending and the sweeper (send_pending) sends them.
-    with single_attempt_connection() as broker:
-        for message_id in message_ids:
-            if not queue_once(deliver, message_id, connection=broker):
-                break
+    queue_each(deliver, message_ids)
 
 
 def send_or_queue(messages) -> int:

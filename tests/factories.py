@@ -149,3 +149,11 @@ def totp_code(secret: str = TOTP_SECRET) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def forget_used_code(user, code: str):
+    """A code is accepted once per user; tests that sign the same person in twice within the 30 seconds a code
+    lasts make it usable again rather than wait for the next one."""
+    from django.core.cache import cache
+
+    cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")

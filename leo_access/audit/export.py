@@ -3,9 +3,9 @@
 import csv
 from datetime import UTC
 
+from ..spreadsheets import neutralise
+
 HEADER = ["When (UTC)", "What", "Person", "Application", "Summary", "IP address"]
-# A spreadsheet would run a cell beginning with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -14,8 +14,7 @@ class _Echo:
 
 
 def as_text(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return neutralise("" if value is None else str(value))
 
 
 def csv_rows(events):

@@ -1,13 +1,7 @@
 from django import forms
 
+from ..form_widgets import DateInput
 from .models import AuditKind
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(attrs={"class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):
@@ -31,8 +25,8 @@ class AuditFilterForm(forms.Form):
         choices=[("", "Anything"), *AuditKind.choices],
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
-    date_from = forms.DateField(label="From (inclusive)", required=False, widget=_DateInput())
-    date_to = forms.DateField(label="To (inclusive)", required=False, widget=_DateInput())
+    date_from = forms.DateField(label="From (inclusive)", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To (inclusive)", required=False, widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()

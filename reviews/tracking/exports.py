@@ -28,10 +28,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from applications.states import State
+from leo_access.spreadsheets import FORMULA_TRIGGERS, neutralise
 
 from . import selectors
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold; openpyxl refuses them.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 STATE_LABELS = dict(State.choices)
@@ -201,11 +201,6 @@ def register_table(filters: selectors.RegisterFilters) -> Table:
 
 
 # CSV -------------------------------------------------------------------------------------------
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet would run as a formula, made inert."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _csv_value(value):

@@ -4,16 +4,10 @@ from django import forms
 
 from applications.models import DepartmentReview
 from applications.states import State
+from leo_access.form_widgets import DateInput
 from leo_access.roles import Department
 
 from . import selectors
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(attrs={"class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
 
 
 def _date(label):

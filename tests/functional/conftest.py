@@ -73,14 +73,10 @@ def sign_in(page, user, password):
 
 def enter_authenticator_code(page, user):
     """The second sign-in step staff see: the code their authenticator app shows now."""
-    from django.core.cache import cache
-
-    from tests.factories import totp_code
+    from tests.factories import forget_used_code, totp_code
 
     code = totp_code()
-    # A code is accepted once per user; a test that signs the same person in twice within the
-    # 30 seconds a code lasts would otherwise have to wait for the next one.
-    cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+    forget_used_code(user, code)
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/2fa/" not in url)

@@ -1,11 +1,10 @@
 """Signing in through the real pages, as a person would, with a plain test client."""
 
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, totp_code
+from tests.factories import PASSWORD, forget_used_code, totp_code
 
 
 def verified(user):
@@ -21,6 +20,5 @@ def password_step(user, client=None, password=PASSWORD):
 
 def code_step(client, user, code=None):
     code = code or totp_code()
-    # Codes are accepted once each; tests that sign someone in twice within one code's 30 seconds reuse it.
-    cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+    forget_used_code(user, code)
     return client.post(reverse("mfa_authenticate"), {"code": code})
