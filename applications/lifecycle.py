@@ -15,7 +15,7 @@ from leo_access.roles import Department, roles_of
 
 from . import clock
 from .errors import NotPermitted, StaleState
-from .models import Application, ApplicationEvent, DepartmentReview
+from .models import Application, ApplicationEvent, DepartmentReview, joined
 from .selectors import current_department_reviews
 from .states import State
 
@@ -125,6 +125,15 @@ def open_department_reviews(application: Application):
     DepartmentReview.objects.bulk_create(
         [DepartmentReview(application=application, department=department, opened_at=at) for department in Department]
     )
+    note_awaiting_departments(application)
+
+
+def note_awaiting_departments(application: Application):
+    """Keep on the application which departments have still to decide (for their queues), after any change to its
+    department reviews, in the same transaction."""
+    pending = current_department_reviews(application).filter(decision=DepartmentReview.Decision.PENDING)
+    application.awaiting_departments = joined(pending.values_list("department", flat=True))
+    Application.objects.filter(pk=application.pk).update(awaiting_departments=application.awaiting_departments)
 
 
 def reopen_department_reviews(application: Application, *, by, role: str, reason: str):

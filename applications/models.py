@@ -38,6 +38,35 @@ def queue_stage():
     )
 
 
+# The orders a queue is sorted in (each also backwards), with the columns its rows show.
+QUEUE_ORDERS = {
+    "order": ("stage_entered_at", "id", "state", "queried_from", "reference", "title"),
+    "title": ("title", "id", "state", "queried_from", "stage_entered_at", "reference"),
+    "reference": ("reference", "id", "state", "queried_from", "stage_entered_at", "title"),
+}
+
+
+def department_queue(department) -> models.Q:
+    """At department review, or queried from it, with this department still to decide.
+
+    Both a partial index's condition and the queue's filter: PostgreSQL uses the index only for a query that
+    has the condition written the same way.
+    """
+    return models.Q(awaiting_departments__contains=joined([department])) & (
+        models.Q(state=State.DEPARTMENT_REVIEW) | models.Q(state=State.QUERIED, queried_from=State.DEPARTMENT_REVIEW)
+    )
+
+
+def joined(values) -> str:
+    """Names kept in one column, each between bars (`|HESA|NPD|`), so `contains="|NPD|"` finds one exactly."""
+    names = sorted({str(value).replace("|", "/") for value in values})
+    return f"|{'|'.join(names)}|" if names else ""
+
+
+def split(value: str) -> list[str]:
+    return [name for name in (value or "").split("|") if name]
+
+
 class ReferenceCounter(models.Model):
     """The last reference number issued in a year (LEO-2026-0042)."""
 
@@ -119,6 +148,13 @@ class Application(FSMModelMixin, models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Kept for the queues, which filter and count on them from an index alone (`joined` lists). Written only by
+    # the functions that keep them, with an UPDATE of their own: `save()` leaves them alone, so an instance
+    # loaded before they changed cannot put an old value back.
+    requested_datasets = models.CharField(max_length=500, blank=True, default="", editable=False)
+    awaiting_departments = models.CharField(max_length=30, blank=True, default="", editable=False)
+    KEPT_BY_UPDATES = ("requested_datasets", "awaiting_departments")
+
     class Meta:
         ordering = ["-created_at"]
         # Queues select by stage (and the stage that queried) and sort by time at the stage; the id makes the
@@ -128,37 +164,23 @@ class Application(FSMModelMixin, models.Model):
             # A queue (its stage, queried or not) in each order it can be sorted in. The columns after the order
             # are what the queue's filters and search read, so a queue is counted and paged from an index alone
             # (trailing key columns rather than INCLUDE, which SQLite does not have).
-            models.Index(
-                queue_stage(),
-                "stage_entered_at",
-                "id",
-                "state",
-                "queried_from",
-                "reference",
-                "title",
-                name="queue_stage_order",
+            *(
+                models.Index(queue_stage(), *columns, "requested_datasets", name=f"queue_stage_{order}")
+                for order, columns in QUEUE_ORDERS.items()
             ),
             # The narrowest, for counting a queue without a search.
-            models.Index(queue_stage(), "state", "queried_from", "id", name="queue_stage_count"),
-            models.Index(
-                queue_stage(),
-                "title",
-                "id",
-                "state",
-                "queried_from",
-                "stage_entered_at",
-                "reference",
-                name="queue_stage_title",
-            ),
-            models.Index(
-                queue_stage(),
-                "reference",
-                "id",
-                "state",
-                "queried_from",
-                "stage_entered_at",
-                "title",
-                name="queue_stage_reference",
+            models.Index(queue_stage(), "state", "queried_from", "requested_datasets", "id", name="queue_stage_count"),
+            # Each department's queue on its own, in each order: a department that has decided most of what is at
+            # department review finds the rest without reading past the others.
+            *(
+                models.Index(
+                    *columns,
+                    "requested_datasets",
+                    condition=department_queue(department),
+                    name=f"{department}_queue_{order}",
+                )
+                for department in Department
+                for order, columns in QUEUE_ORDERS.items()
             ),
             # The tracking dashboard's time from submission to access granted, for those granted in a period.
             models.Index(
@@ -170,6 +192,19 @@ class Application(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.reference}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None and not self._state.adding:
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in self.KEPT_BY_UPDATES
+            ]
+        super().save(*args, **kwargs)
+
+    @property
+    def requested_dataset_names(self) -> list[str]:
+        return split(self.requested_datasets)
 
     # Who is who ----------------------------------------------------------------------
 
@@ -335,21 +370,6 @@ class VariableRequestForm(models.Model):
         return f"{self.application.reference} form v{self.version}"
 
 
-class RequestedDataset(models.Model):
-    """A dataset the latest checked Variable Request Form asks for; kept so queues can filter by it."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="requested_datasets")
-    dataset = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["application", "dataset"]
-        constraints = [models.UniqueConstraint(fields=["application", "dataset"], name="one_row_per_dataset")]
-        indexes = [models.Index(fields=["dataset", "application"])]
-
-    def __str__(self):
-        return f"{self.application_id}: {self.dataset}"
-
-
 class Query(models.Model):
     """Questions sent back to the applicant at a stage, and the co-ordinator's answers."""
 
@@ -461,7 +481,6 @@ __all__ = [
     "DepartmentReview",
     "Query",
     "ReferenceCounter",
-    "RequestedDataset",
     "TeamMember",
     "VariableRequestForm",
 ]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import RequestedDataset, VariableRequestForm
+from .models import Application, VariableRequestForm, joined
 from .vrf import ValidationResult, validate_workbook
 from .vrf.findings import finding
 from .vrf_catalogue import catalogue_for_version
@@ -63,8 +63,5 @@ def datasets_requested(result: dict) -> list[str]:
 
 
 def record_requested_datasets(application_id, result: dict):
-    """Keep the datasets of the latest checked form, for filtering queues."""
-    RequestedDataset.objects.filter(application_id=application_id).delete()
-    RequestedDataset.objects.bulk_create(
-        [RequestedDataset(application_id=application_id, dataset=name) for name in datasets_requested(result)]
-    )
+    """Keep the datasets of the latest checked form on the application, for the queues to show and filter by."""
+    Application.objects.filter(pk=application_id).update(requested_datasets=joined(datasets_requested(result)))

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,15 +56,12 @@ def team_queue(request, team):
     if team not in teams_of(request.user):
         raise PermissionDenied
     filters = _filters(request)
-    page = Paginator(selectors.Queue(team, request.user, filters), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = selectors.page_rows(team, page.object_list, filters.sort) if page.paginator.count else []
+    page = selectors.queue_page(team, request.user, filters, selectors.page_number(request.GET.get("page")))
     kept = {key: value for key, value in request.GET.items() if key != "page" and value}
     context = {
         "team": team,
-        "rows": rows,
         "page": page,
+        "count_limit": selectors.COUNT_LIMIT,
         "filters": filters,
         "querystring": urlencode(kept),
         "datasets": selectors.all_datasets(),

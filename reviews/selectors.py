@@ -1,7 +1,7 @@
 """What waits for each team, found with a fixed number of queries however many applications there are."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.db.models.lookups import Exact, IsNull
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from applications.models import Application, DepartmentReview, RequestedDataset, TeamMember, queue_stage
+from applications.models import Application, TeamMember, department_queue, joined, queue_stage, split
 from applications.states import State
 from leo_access.models import ResearcherProfile
 from leo_access.roles import department_of
@@ -36,6 +36,8 @@ SORTS = {
     "title": ("title", "Title"),
 }
 PAGE_SIZE = 25
+# A queue longer than this is counted no further: the page says "more than 1,000".
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -48,28 +50,13 @@ class QueueFilters:
     sort: str = "waiting"
 
 
-def in_queue(team: Team, *, paging: bool = False) -> Q:
-    """Applications at this team's stage, and those it sent back with questions.
-
-    Written over `queue_stage()`, so that one index range holds the whole queue in the order it is worked.
-    A department's queue also asks whether the department still has to decide: when counting, PostgreSQL
-    reads the department's pending reviews once (a partial index) into a hash; when `paging`, it looks each
-    row up as it walks the queue in order, as a page needs a few dozen rows, not the department's every review.
-    """
-    stage = STAGE_OF_TEAM[team]
-    at_stage = Q(Exact(queue_stage(), stage))
+def in_queue(team: Team) -> Q:
+    """Applications at this team's stage, and those sent back from it with questions; for a department, only
+    those it still has to decide. Written as the queue's indexes are (`queue_stage()`, `department_queue`), so
+    that one range of an index holds the whole queue in the order it is worked, with what its filters read."""
     if team in DEPARTMENT_TEAMS:
-        pending = DepartmentReview.objects.filter(
-            department=DEPARTMENT_TEAMS[team],
-            superseded_at__isnull=True,
-            decision=DepartmentReview.Decision.PENDING,
-        )
-        if paging:
-            # A scalar subquery, which PostgreSQL never turns into a hash.
-            first = pending.filter(application=OuterRef("pk")).order_by().values("application_id")[:1]
-            return at_stage & (Q(state=State.QUERIED) | Q(IsNull(Subquery(first), False)))
-        return at_stage & (Q(state=State.QUERIED) | Q(pk__in=pending.values("application_id")))
-    return at_stage
+        return department_queue(DEPARTMENT_TEAMS[team])
+    return Q(Exact(queue_stage(), STAGE_OF_TEAM[team]))
 
 
 def _overdue_at(stage: str, now) -> Q:
@@ -97,20 +84,17 @@ def _coordinator(field):
     )
 
 
-def queue(team: Team, user, filters: QueueFilters, *, paging: bool = False) -> QuerySet[Application]:
-    """The team's queue with the filters applied, in the order chosen; `paging`: written to be read a page at a
-    time rather than counted (see `in_queue`), with the same rows in the same order."""
+def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
+    """The team's queue with the filters applied, in the order chosen."""
     team = Team(team)
     stage = STAGE_OF_TEAM[team]
-    queryset = Application.objects.filter(in_queue(team, paging=paging))
+    queryset = Application.objects.filter(in_queue(team))
     if filters.state == "waiting":
         queryset = queryset.filter(state=stage)
     elif filters.state == "queried":
         queryset = queryset.filter(state=State.QUERIED)
     if filters.dataset:
-        queryset = queryset.filter(
-            Exists(RequestedDataset.objects.filter(application=OuterRef("pk"), dataset=filters.dataset))
-        )
+        queryset = queryset.filter(requested_datasets__contains=joined([filters.dataset]))
     if filters.overdue:
         queryset = queryset.filter(_overdue_at(stage, timezone.now()))
     if filters.mine:
@@ -131,22 +115,18 @@ def queue(team: Team, user, filters: QueueFilters, *, paging: bool = False) -> Q
     return queryset.order_by(*_ordering(filters.sort))
 
 
-class Queue:
-    """A queue as Paginator uses it: counted with one form of its query, paged with the other (see `in_queue`)."""
+def _counted(queryset: QuerySet, limit: int) -> tuple[str, list]:
+    """SQL counting the query's rows, no further than `limit`: a queue of thousands costs what one of a thousand
+    does. Its own SQL rather than the ORM's aggregation, which takes longer to build than PostgreSQL to count."""
+    sql, params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) AS counted", list(params)  # noqa: S608
 
-    def __init__(self, team: Team, user, filters: QueueFilters):
-        self.team, self.user, self.filters = team, user, filters
 
-    def count(self) -> int:
-        # The query's own SQL counted: the ORM's aggregation takes longer to build than PostgreSQL to count.
-        sql, params = queue(self.team, self.user, self.filters).order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS queue", params)  # noqa: S608
-            return cursor.fetchone()[0]
-
-    def __getitem__(self, index):
-        """The ids of a slice of the queue, as a query (for `page_rows`)."""
-        return queue(self.team, self.user, self.filters, paging=True).values_list("pk", flat=True)[index]
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    sql, params = _counted(queryset, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def _ordering(sort: str) -> tuple[str, str]:
@@ -164,104 +144,133 @@ class QueueRow:
     title: str
     state: str
     stage_entered_at: datetime | None
-    coordinator_name: str | None
-    coordinator_organisation: str | None
-    assignee_name: str | None
-    datasets: list[str] = field(default_factory=list)
     datasets_text: str = ""
+    coordinator_name: str = ""
+    coordinator_organisation: str | None = None
+    assignee_name: str | None = None
     days: int = 0
     is_overdue: bool = False
     url: str = ""
 
 
-def _page_rows_sql(inner: str, sort: str) -> str:
-    """One query for a page: its applications with their co-ordinator, assignee and datasets.
+@dataclass
+class QueuePage:
+    """One page of a queue: its rows, and how many match, counted up to COUNT_LIMIT."""
+
+    number: int
+    rows: list[QueueRow]
+    count: int
+    has_next: bool
+
+    @property
+    def more(self) -> bool:
+        """More match than were counted: the page says "more than COUNT_LIMIT"."""
+        return self.count > COUNT_LIMIT
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def last(self) -> int | None:
+        """The last page's number, when the count is exact."""
+        return None if self.more else max(1, -(-self.count // PAGE_SIZE))
+
+
+def page_number(text) -> int:
+    try:
+        return max(1, int(text))
+    except (TypeError, ValueError):
+        return 1
+
+
+def queue_page(team: Team, user, filters: QueueFilters, number: int = 1, now=None) -> QueuePage:
+    """The page of the queue the person asked for, with how many match: one query, or, for a page past the
+    end, up to two more to find the last page and read it."""
+    team = Team(team)
+    queryset = queue(team, user, filters)
+    rows, count = _page(team, queryset, filters.sort, number, now)
+    if not rows and number > 1:
+        count = count_up_to(queryset, COUNT_LIMIT + 1)
+        last = max(1, -(-count // PAGE_SIZE))
+        if count and count <= COUNT_LIMIT and number > last:
+            number = last
+            rows, count = _page(team, queryset, filters.sort, number, now)
+    return QueuePage(number=number, rows=rows[:PAGE_SIZE], count=count, has_next=len(rows) > PAGE_SIZE)
+
+
+def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[list[QueueRow], int]:
+    """The rows of a page (and the first of the next, to know there is one), each with its co-ordinator, their
+    organisation and its assignee, and the count, in one query.
 
     Written as SQL because the ORM spends longer building the row subqueries than the database spends
-    running them. The page itself (`inner`, the ids of one page from `queue`) is the ORM's; the subqueries
-    run for the page's rows only. A row per requested dataset (none: one row, with no dataset); the datasets are
-    gathered in Python.
+    running them. The page itself and the count are the ORM's; the subqueries run for the page's rows only.
     """
-    application = Application._meta.db_table
+    now = now or timezone.now()
+    fields = ("pk", "reference", "title", "state", "stage_entered_at", "requested_datasets")
+    offset = (number - 1) * PAGE_SIZE
+    page, page_params = queryset.values_list(*fields)[offset : offset + PAGE_SIZE + 1].query.sql_with_params()
+    counted, count_params = _counted(queryset, COUNT_LIMIT + 1)
     member = TeamMember._meta.db_table
     user = get_user_model()._meta.db_table
     profile = ResearcherProfile._meta.db_table
     assignment = Assignment._meta.db_table
-    requested = RequestedDataset._meta.db_table
     coordinator = (
-        f"FROM {member} m {{join}} WHERE m.application_id = a.id AND m.role = '{TeamMember.Role.COORDINATOR}' "
+        f"FROM {member} m {{join}} WHERE m.application_id = p.pk AND m.role = '{TeamMember.Role.COORDINATOR}' "
         f"AND m.status = '{TeamMember.Status.ACCEPTED}' ORDER BY m.invited_at, m.id LIMIT 1"
     )
     name = "SELECT COALESCE(NULLIF(u.full_name, ''), m.email) " + coordinator.format(
         join=f"LEFT JOIN {user} u ON u.id = m.user_id"
     )
-    organisation = "SELECT p.organisation " + coordinator.format(join=f"LEFT JOIN {profile} p ON p.user_id = m.user_id")
+    organisation = "SELECT r.organisation " + coordinator.format(join=f"LEFT JOIN {profile} r ON r.user_id = m.user_id")
     assignee = (
         f"SELECT u.full_name FROM {assignment} s JOIN {user} u ON u.id = s.assignee_id "  # noqa: S608
-        "WHERE s.application_id = a.id AND s.team = %s"
+        "WHERE s.application_id = p.pk AND s.team = %s"
     )
     field, _ = _ordering(sort)
     column, direction = field.lstrip("-"), "DESC" if field.startswith("-") else "ASC"
-    # The page's rows, each with its subqueries worked out once, then one row per requested dataset. The inner
-    # query is ordered, so PostgreSQL keeps it whole rather than repeating the subqueries for each dataset.
-    rows = (
-        f"SELECT a.id, a.reference, a.title, a.state, a.stage_entered_at, ({name}) AS coordinator_name, "  # noqa: S608
-        f"({organisation}) AS organisation, ({assignee}) AS assignee_name FROM {application} a "
-        f"WHERE a.id IN ({inner}) ORDER BY a.{column} {direction}, a.id {direction}"
+    sql = (
+        f"SELECT p.*, ({name}), ({organisation}), ({assignee}), ({counted}) FROM ({page}) AS p "  # noqa: S608
+        f"ORDER BY p.{column} {direction}, p.pk {direction}"
     )
-    return (
-        f"SELECT r.id, r.reference, r.title, r.state, r.stage_entered_at, r.coordinator_name, r.organisation, "  # noqa: S608
-        f"r.assignee_name, d.dataset FROM ({rows}) r LEFT JOIN {requested} d ON d.application_id = r.id "
-        f"ORDER BY r.{column} {direction}, r.id {direction}, d.dataset"
-    )
+    # As `overdue_condition`; each row links to the review page, with one reverse() for the page.
+    sla = settings.STAGE_SLA_DAYS
+    blank = uuid.UUID(int=0)
+    review_url = reverse("reviews:review", args=[blank])
+    rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [team.value, *count_params, *page_params])
+        found = cursor.fetchall()
+    for pk, reference, title, state, entered, datasets, coordinator_name, organisation, assignee, _ in found:
+        pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
+        entered = _aware(entered)
+        limit = sla.get(state)
+        rows.append(
+            QueueRow(
+                pk=pk,
+                reference=reference,
+                title=title,
+                state=state,
+                stage_entered_at=entered,
+                datasets_text=", ".join(split(datasets)),
+                coordinator_name=coordinator_name or "",
+                coordinator_organisation=organisation,
+                assignee_name=assignee,
+                days=(now - entered).days if entered else 0,
+                is_overdue=bool(limit is not None and entered and entered < now - timedelta(days=limit)),
+                url=review_url.replace(str(blank), str(pk)),
+            )
+        )
+    return rows, found[0][-1] if found else 0
 
 
 def _aware(value):
-    """A datetime from raw SQL as the ORM would give it (SQLite hands back naive UTC, or text)."""
+    """A datetime from raw SQL as the ORM would give it (SQLite hands back text)."""
     if isinstance(value, str):
         value = parse_datetime(value)
     if value is not None and settings.USE_TZ and timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
     return value
-
-
-def page_rows(team: Team, page: QuerySet, sort: str, now=None) -> list[QueueRow]:
-    """The rows of one page of a queue (`page`: the queue's ids, sliced to the page), in page order."""
-    now = now or timezone.now()
-    inner, params = page.query.sql_with_params()
-    sql = _page_rows_sql(inner, sort)
-    # Each row links to the review page; one reverse() for the page, not one per row.
-    blank = uuid.UUID(int=0)
-    review_url = reverse("reviews:review", args=[blank])
-    sla = settings.STAGE_SLA_DAYS
-    rows: dict = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Team(team).value, *params])
-        for pk, reference, title, state, entered, name, organisation, assignee, dataset in cursor.fetchall():
-            row = rows.get(pk)
-            if row is None:
-                entered = _aware(entered)
-                key = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
-                limit = sla.get(state)
-                row = rows[pk] = QueueRow(
-                    pk=key,
-                    reference=reference,
-                    title=title,
-                    state=state,
-                    stage_entered_at=entered,
-                    coordinator_name=name or "",
-                    coordinator_organisation=organisation,
-                    assignee_name=assignee,
-                    days=(now - entered).days if entered else 0,
-                    # As `overdue_condition`.
-                    is_overdue=bool(limit is not None and entered and entered < now - timedelta(days=limit)),
-                    url=review_url.replace(str(blank), str(key)),
-                )
-            if dataset is not None:
-                row.datasets.append(dataset)
-    for row in rows.values():
-        row.datasets_text = ", ".join(row.datasets)
-    return list(rows.values())
 
 
 def days_at_stage(application, now=None) -> int:

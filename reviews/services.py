@@ -129,6 +129,7 @@ def record_department_decision(
         review.decided_by = by
         review.decided_at = clock.now()
         review.save(update_fields=["decision", "reasons", "decided_by", "decided_at"])
+        lifecycle.note_awaiting_departments(application)
         role = lifecycle.acting_role(by, "application.decide_department")
         lifecycle.record(
             application,

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications.ethics import ITEMS
-from applications.models import Application, TeamMember, VariableRequestForm
+from applications.models import Application, TeamMember, VariableRequestForm, joined
 from leo_access.models import ResearcherProfile, User
 from leo_access.roles import Role
 
@@ -122,6 +122,12 @@ def add_form(application, *, status=VariableRequestForm.Validation.PASSED, conte
     form.file.save(f"vrf-{application.pk}-{version}.xlsx", ContentFile(content), save=False)
     form.save()
     return form
+
+
+def requesting(application, *datasets: str):
+    """The application's latest checked form asks for these datasets (as `record_requested_datasets` keeps them)."""
+    Application.objects.filter(pk=application.pk).update(requested_datasets=joined(datasets))
+    application.requested_datasets = joined(datasets)
 
 
 def coordinator_of(application) -> User:

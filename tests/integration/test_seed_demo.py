@@ -3,8 +3,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.diagram import transitions
-from applications.models import Application, ApplicationEvent, Catalogue, VariableRequestForm
+from applications.models import Application, ApplicationEvent, Catalogue, VariableRequestForm, joined
 from applications.states import State
+from applications.validation import datasets_requested
 from leo_access.demo_applications import DEMO_APPLICATIONS
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,12 @@ def test_generated_applications_have_histories_in_the_past(capsys):
             e.at for e in events if e.from_state != e.to_state or e.kind == "created"
         )
         if application.state != State.DRAFT:
-            assert application.variable_request_forms.get().validation_status == "passed"
+            form = application.variable_request_forms.get()
+            assert form.validation_status == "passed"
+            # The queues' columns, as the services keep them.
+            assert application.requested_dataset_names == datasets_requested(form.result)
+        pending = application.department_reviews.filter(superseded_at__isnull=True, decision="pending")
+        assert application.awaiting_departments == joined(pending.values_list("department", flat=True))
         if application.state in (State.ACCESS_GRANTED, State.CLOSED):
             assert not application.declarations.filter(signed_at__isnull=True).exists()
         if application.state in (State.PANEL_REVIEW, State.ACCREDITED, State.ACCESS_GRANTED):

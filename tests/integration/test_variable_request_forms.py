@@ -13,7 +13,7 @@ from applications.errors import InvalidInput, StaleState
 from applications.models import Catalogue, CatalogueVariable, VariableRequestForm
 from applications.services import upload_variable_request_form
 from applications.states import State
-from applications.validation import validate_form
+from applications.validation import datasets_requested, validate_form
 from applications.vrf import write_template
 from leo_access.demo_catalogue import DEMO_CATALOGUE
 from leo_access.demo_forms import DEMO_REQUEST, ensure_demo_catalogue, filled_form
@@ -131,6 +131,10 @@ def test_every_upload_is_a_new_version_with_its_sha256(draft, catalogue):
 def test_a_bad_upload_fails_without_touching_the_last_good_version(draft, catalogue):
     application, user = draft
     good = validate_form(upload(application, user, filled_form(application.reference)).pk)
+    application.refresh_from_db()
+    # The queues show and filter by what the latest checked form asks for.
+    assert application.requested_dataset_names == datasets_requested(good.result)
+    assert application.requested_dataset_names
     bad = validate_form(upload(application, user, b"PK\x03\x04 truncated").pk)
 
     assert good.validation_status == VariableRequestForm.Validation.PASSED

@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_celery_results.models import TaskResult
 
-from applications.models import RequestedDataset, VariableRequestForm
+from applications.models import VariableRequestForm
 from applications.services import upload_variable_request_form
 from applications.states import State
 from applications.validation import datasets_requested
@@ -43,9 +43,9 @@ VALIDATE = "applications.tasks.validate_variable_request_form"
 MAKE_DOCUMENT = "declarations.tasks.make_signed_document"
 # The restarted worker's visibility timeout, in seconds.
 VISIBILITY_TIMEOUT = 2
-# The check's last write; the lock in SHARE mode lets every read through and stops only writers.
-VALIDATION_LAST_WRITE = 'DELETE FROM "applications_requesteddataset"'
-LOCK_VALIDATION = "LOCK TABLE applications_requesteddataset IN SHARE MODE"
+# The check's last write, the datasets kept on the application; a lock on its row stops only that write.
+VALIDATION_LAST_WRITE = 'UPDATE "applications_application" SET "requested_datasets"'
+LOCK_VALIDATION = "SELECT 1 FROM applications_application WHERE id = %s FOR UPDATE"
 # The signed document is stored under a lock on its declaration's row, taken after the PDF is rendered and sealed.
 DOCUMENT_LOCK_WAIT = 'FROM "declarations_declaration"'
 LOCK_DECLARATION = "SELECT 1 FROM declarations_declaration WHERE id = %s FOR UPDATE"
@@ -99,9 +99,8 @@ def assert_form_checked_once(form):
     assert form.result["valid"] is True
     assert form.result["form_version"] == "2.3"
     assert VariableRequestForm.objects.filter(application=form.application).count() == 1
-    assert sorted(RequestedDataset.objects.filter(application=form.application).values_list("dataset", flat=True)) == (
-        datasets_requested(form.result)
-    )
+    form.application.refresh_from_db()
+    assert form.application.requested_dataset_names == datasets_requested(form.result)
 
 
 def assert_one_document_and_one_e_mail_each(declaration, people, smtp_server):
@@ -125,7 +124,7 @@ def test_a_form_check_cut_short_by_a_killed_worker_is_run_again_by_the_next_work
     form = uploaded_form()
     assert (VALIDATE, repr((form.pk,))) in broker.tasks()
 
-    with database_lock(LOCK_VALIDATION):
+    with database_lock(LOCK_VALIDATION, [form.application_id]):
         first = workers.start()
         wait_for(lambda: waiting_on_a_lock(VALIDATION_LAST_WRITE), timeout=30, what="the check to reach its last write")
         form.refresh_from_db()

@@ -1,14 +1,15 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Application, RequestedDataset
+from applications.models import Application
 from applications.states import State
 from reviews.models import Assignment, InternalNote
 from reviews.services import assign
-from tests.factories import ApplicationFactory, researcher
+from tests.factories import ApplicationFactory, requesting, researcher
 from tests.lifecycle import People, advance, approve
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_filters_for_state_dataset_overdue_and_assignment(client, people):
     queried = at(State.QUERIED, people)
     old = at(State.RAS_CHECK, people)
     Application.objects.filter(pk=old.pk).update(stage_entered_at=timezone.now() - timedelta(days=30))
-    RequestedDataset.objects.create(application=waiting, dataset="HESA")
+    requesting(waiting, "HESA")
     assign(application_id=old.pk, team="intake", assignee=people.ras, by=people.ras)
     client.force_login(people.ras)
 
@@ -106,6 +107,45 @@ def test_paging_keeps_the_filters_in_the_links(client, people):
     assert "sort=reference&amp;state=waiting&amp;page=2" in first
     assert first.count('href="/reviews/applications/') == 25
     assert second.count('href="/reviews/applications/') == 2
+    assert 'aria-label="Page 1 of 2"' in first
+    assert 'rel="next"' in first
+    assert 'rel="prev"' not in first
+    assert 'rel="prev"' in second
+    assert 'rel="next"' not in second
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, people):
+    for _ in range(27):
+        at(State.RAS_CHECK, people)
+    client.force_login(people.ras)
+    for page in (9, "x", -1):
+        shown = client.get(queue("intake", page=page)).content.decode()
+        expected = 2 if page == 9 else 25
+        assert shown.count('href="/reviews/applications/') == expected, page
+
+
+def test_a_long_queue_is_counted_only_so_far_and_paged_to_its_end(client, people, monkeypatch):
+    from reviews import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    applications = [at(State.RAS_CHECK, people) for _ in range(5)]
+    client.force_login(people.ras)
+
+    pages = [client.get(queue("intake", sort="reference", page=n)).content.decode() for n in (1, 2, 3, 4)]
+
+    assert "More than 3 applications" in pages[0]
+    assert "Search or filter to narrow the queue down." in pages[0]
+    assert 'aria-label="Page 1"' in pages[0]
+    assert "Page 1 of" not in pages[0]
+    shown = [reference for page in pages[:3] for reference in re.findall(r">(LEO-\d{4}-\d+)</a>", page)]
+    assert shown == sorted(a.reference for a in applications)
+    assert 'rel="next"' in pages[1]
+    assert 'rel="next"' not in pages[2]
+    assert "There are no applications on page 4." in pages[3]
+    narrowed = client.get(queue("intake", q=applications[0].reference)).content.decode()
+    assert "1 application<" in narrowed
+    assert "More than" not in narrowed
 
 
 def test_assignment_is_within_the_team_and_shows_in_my_work(client, people):
@@ -213,7 +253,7 @@ def test_the_review_page_stays_within_fifteen_queries_at_every_stage(
     }.get(state, ("intake", people.ras))
     assign(application_id=application.pk, team=team, assignee=viewer, by=viewer)
     InternalNote.objects.create(application=application, author=viewer, author_role="staff", text="A note.")
-    RequestedDataset.objects.get_or_create(application=application, dataset="NPD")
+    requesting(application, "NPD")
     client.force_login(viewer)
     client.get(reverse("reviews:review", args=[application.pk]))
     with django_assert_max_num_queries(15):
