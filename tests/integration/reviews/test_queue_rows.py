@@ -134,6 +134,14 @@ def test_search_finds_a_researcher_by_name(client, people):
     assert other.reference not in shown
 
 
+def test_search_takes_wildcards_literally(client, people):
+    wanted = at(State.RAS_CHECK, people, title="Pay at 50% of median")
+    at(State.RAS_CHECK, people)
+    client.force_login(people.ras)
+    assert {row[0] for row in rows_of(client, "intake", q="50%")} == {wanted.reference}
+    assert rows_of(client, "intake", q="%_") == []
+
+
 # The indexes ------------------------------------------------------------------------------------------
 
 
