@@ -1,5 +1,6 @@
 """What waits for each team, found with a fixed number of queries however many applications there are."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,6 +38,8 @@ SORTS = {
     "title": ("title", "Title"),
 }
 PAGE_SIZE = 25
+# What an application's reference looks like (applications.services: LEO-2026-0042).
+REFERENCE = re.compile(r"LEO-\d{4}-\d{4,}", re.IGNORECASE)
 # A queue longer than this is counted no further: the page says "More than 500 applications" (20 pages).
 COUNT_LIMIT = 500
 
@@ -104,7 +107,11 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
         )
     if filters.q.strip():
         term = filters.q.strip()
-        queryset = queryset.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Q(pk__in=_people(term)))
+        if REFERENCE.fullmatch(term):
+            # A reference is looked up in its own unique index, not searched for in every title of the queue.
+            queryset = queryset.filter(reference=term.upper())
+        else:
+            queryset = queryset.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Q(pk__in=_people(term)))
     return queryset.order_by(*_ordering(filters.sort))
 
 

@@ -192,6 +192,21 @@ def test_a_queue_is_counted_from_its_index_and_a_department_reads_only_its_own_q
     assert "Limit" in found, found
 
 
+def test_a_search_for_a_reference_is_an_index_condition(people):
+    if connection.vendor != "postgresql":
+        pytest.skip("the plans are PostgreSQL's")
+    searched = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="leo-2026-0042"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = searched.values_list("pk", flat=True).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        found = "\n".join(row[0] for row in cursor.fetchall())
+    # An index condition (the reference's own index, or the queue's with the reference as a key), not a filter
+    # applied to every entry of the queue.
+    assert re.search(r"Index Cond: .*\breference = 'LEO-2026-0042'", found), found
+    assert "Filter" not in found, found
+
+
 def test_the_search_for_people_reads_their_trigram_indexes(people):
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm is PostgreSQL's")

@@ -68,7 +68,12 @@ def test_search_finds_by_reference_title_and_researcher(client, people):
     other = at(State.RAS_CHECK, people, title="Apprenticeships by region")
     client.force_login(people.ras)
 
-    for term in (wanted.reference, "care leavers", wanted.created_by.email.split("@")[0]):
+    for term in (
+        wanted.reference,
+        f" {wanted.reference.lower()} ",
+        "care leavers",
+        wanted.created_by.email.split("@")[0],
+    ):
         page = client.get(queue("intake", q=term)).content.decode()
         assert wanted.reference in page, term
         assert other.reference not in page, term
