@@ -183,11 +183,13 @@ class QueuePage:
     rows: list[QueueRow]
     count: int
     has_next: bool
+    # False when counting stopped at COUNT_LIMIT + 1.
+    exact: bool = True
 
     @property
     def more(self) -> bool:
         """More match than were counted: the page says "more than COUNT_LIMIT"."""
-        return self.count > COUNT_LIMIT
+        return not self.exact
 
     @property
     def has_previous(self) -> bool:
@@ -196,7 +198,7 @@ class QueuePage:
     @property
     def last(self) -> int | None:
         """The last page's number, when the count is exact."""
-        return None if self.more else max(1, -(-self.count // PAGE_SIZE))
+        return max(1, -(-self.count // PAGE_SIZE)) if self.exact else None
 
 
 def page_number(text) -> int:
@@ -212,18 +214,20 @@ def queue_page(team: Team, user, filters: QueueFilters, number: int = 1, now=Non
     team = Team(team)
     queryset = queue(team, user, filters)
     rows, count = _page(team, queryset, filters.sort, number, now)
+    exact = len(rows) <= PAGE_SIZE or count <= COUNT_LIMIT
     if not rows and number > 1:
         count = count_up_to(queryset, COUNT_LIMIT + 1)
-        last = max(1, -(-count // PAGE_SIZE))
-        if count and count <= COUNT_LIMIT and number > last:
+        exact = count <= COUNT_LIMIT
+        if count and exact and number > (last := -(-count // PAGE_SIZE)):
             number = last
             rows, count = _page(team, queryset, filters.sort, number, now)
-    return QueuePage(number=number, rows=rows[:PAGE_SIZE], count=count, has_next=len(rows) > PAGE_SIZE)
+    return QueuePage(number=number, rows=rows[:PAGE_SIZE], count=count, has_next=len(rows) > PAGE_SIZE, exact=exact)
 
 
 def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[list[QueueRow], int]:
     """The rows of a page (and the first of the next, to know there is one), each with its co-ordinator, their
-    organisation and its assignee, and the count, in one query.
+    organisation and its assignee, and how many match, in one query: counted up to COUNT_LIMIT + 1 when the page
+    is full, else exactly, from the page itself.
 
     Written as SQL because the ORM spends longer building the row subqueries than the database spends
     running them. The queue's own condition is the ORM's; the subqueries run for the page's rows only.
@@ -256,7 +260,9 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
         "WHERE s.application_id = p.pk AND s.team = %s"
     )
     sql = (
-        f"SELECT p.*, ({name}), ({organisation}), ({assignee}), ({counted}) FROM ({page}) AS p "  # noqa: S608
+        # The queue is counted only when the page is full: a shorter page is the last, and says how many there are.
+        f"SELECT p.*, ({name}), ({organisation}), ({assignee}), "  # noqa: S608
+        f"CASE WHEN COUNT(*) OVER () > {PAGE_SIZE} THEN ({counted}) END FROM ({page}) AS p "
         f"ORDER BY p.{column} {direction}, p.pk {direction}"
     )
     # As `overdue_condition`; each row links to the review page, with one reverse() for the page.
@@ -287,7 +293,9 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
                 url=review_url.replace(str(blank), str(pk)),
             )
         )
-    return rows, found[0][-1] if found else 0
+    if len(found) > PAGE_SIZE:
+        return rows, found[0][-1]
+    return rows, (number - 1) * PAGE_SIZE + len(found)
 
 
 def _aware(value):

@@ -147,6 +147,9 @@ def test_a_long_queue_is_counted_only_so_far_and_paged_to_its_end(client, people
     assert shown == sorted(a.reference for a in applications)
     assert 'rel="next"' in pages[1]
     assert 'rel="next"' not in pages[2]
+    # The last page is short, so it knows how many there are.
+    assert "5 applications" in pages[2]
+    assert 'aria-label="Page 3 of 3"' in pages[2]
     assert "There are no applications on page 4." in pages[3]
     narrowed = client.get(queue("intake", q=applications[0].reference)).content.decode()
     assert "1 application<" in narrowed
