@@ -115,11 +115,11 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
     return queryset.order_by(*_ordering(filters.sort))
 
 
-def _counted(queryset: QuerySet, limit: int) -> tuple[str, list]:
-    """SQL counting the query's rows, no further than `limit`: a queue of thousands costs what one of a thousand
-    does. Its own SQL rather than the ORM's aggregation, which takes longer to build than PostgreSQL to count."""
-    sql, params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
-    return f"SELECT COUNT(*) FROM ({sql}) AS counted", list(params)  # noqa: S608
+def _counted(selected: str, limit: int) -> str:
+    """SQL counting the rows of the query `selected`, no further than `limit`: a queue of thousands costs what one
+    of a thousand does. Its own SQL rather than the ORM's aggregation, which takes longer to build than
+    PostgreSQL takes to count."""
+    return f"SELECT COUNT(*) FROM ({selected} LIMIT {limit}) AS counted"  # noqa: S608
 
 
 def _people(term: str) -> RawSQL:
@@ -145,9 +145,9 @@ def _people(term: str) -> RawSQL:
 
 
 def count_up_to(queryset: QuerySet, limit: int) -> int:
-    sql, params = _counted(queryset, limit)
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_counted(sql, limit), params)
         return cursor.fetchone()[0]
 
 
@@ -242,7 +242,7 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
     table, quote = Application._meta.db_table, connection.ops.quote_name
     order = f"{quote(table)}.{quote(column)} {direction}, {quote(table)}.{quote('id')} {direction}"
     page = f"{selected} ORDER BY {order} LIMIT {PAGE_SIZE + 1} OFFSET {(number - 1) * PAGE_SIZE}"
-    counted = f"SELECT COUNT(*) FROM ({selected} LIMIT {COUNT_LIMIT + 1}) AS counted"  # noqa: S608
+    counted = _counted(selected, COUNT_LIMIT + 1)
     member = TeamMember._meta.db_table
     user = get_user_model()._meta.db_table
     profile = ResearcherProfile._meta.db_table
