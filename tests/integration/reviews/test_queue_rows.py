@@ -145,16 +145,19 @@ def test_search_takes_wildcards_literally(client, people):
 # The indexes ------------------------------------------------------------------------------------------
 
 
+def explain(sql: str, params, off=("seqscan", "bitmapscan", "sort")) -> str:
+    """PostgreSQL's plan for `sql` with the planner's methods in `off` ruled out."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for method in off:
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def plan(queryset) -> str:
     """PostgreSQL's plan with sequential scans and sorts ruled out: an index that cannot serve the query, in its
     order, is not in it. (On the tests' few rows, sorting them can cost the same as reading an index in order.)"""
-    sql, params = queryset.query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    return explain(*queryset.query.sql_with_params())
 
 
 @pytest.mark.parametrize(
@@ -185,12 +188,7 @@ def test_a_queue_is_counted_from_its_index_and_a_department_reads_only_its_own_q
         pytest.skip("the plans are PostgreSQL's")
     queryset = selectors.queue(team, people.dfe, selectors.QueueFilters(dataset="NPD"))
     selected, params = queryset.order_by().values("pk").query.sql_with_params()
-    sql = selectors._counted(selected, selectors.COUNT_LIMIT + 1)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        found = "\n".join(row[0] for row in cursor.fetchall())
+    found = explain(selectors._counted(selected, selectors.COUNT_LIMIT + 1), params, off=("seqscan", "bitmapscan"))
     assert f"Index Only Scan using {index}" in found, found
     assert "Limit" in found, found
 
@@ -199,11 +197,7 @@ def test_a_search_for_a_reference_is_an_index_condition(people):
     if connection.vendor != "postgresql":
         pytest.skip("the plans are PostgreSQL's")
     searched = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="leo-2026-0042"))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = searched.values_list("pk", flat=True).query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        found = "\n".join(row[0] for row in cursor.fetchall())
+    found = explain(*searched.values_list("pk", flat=True).query.sql_with_params(), off=("seqscan",))
     # An index condition (the reference's own index, or the queue's with the reference as a key), not a filter
     # applied to every entry of the queue.
     assert re.search(r"Index Cond: .*\breference = 'LEO-2026-0042'", found), found
@@ -214,12 +208,7 @@ def test_the_search_for_people_reads_their_trigram_indexes(people):
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm is PostgreSQL's")
     searched = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="lovelace"))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        sql, params = searched.values_list("pk", flat=True).query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        found = "\n".join(row[0] for row in cursor.fetchall())
+    found = explain(*searched.values_list("pk", flat=True).query.sql_with_params(), off=("seqscan", "indexscan"))
     assert "queue_search_member_email" in found, found
     assert "queue_search_user_name" in found, found
 
