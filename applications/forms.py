@@ -1,20 +1,7 @@
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-
-class GovukForm(forms.Form):
-    """A form rendered with GOV.UK components; the page shows its error summary."""
-
-    submit_label = "Continue"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.add_input(Submit("submit", self.submit_label))
+from leo_access.forms import GovukForm
 
 
 class NewApplicationForm(GovukForm):
@@ -66,16 +53,3 @@ class VariableRequestUploadForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(Field("file"))
-
-
-class GovukDateField(DateInputField):
-    """The GOV.UK date input, saying in plain words when a date does not exist."""
-
-    def compress(self, data_list):
-        try:
-            value = super().compress(data_list)
-        except forms.ValidationError:
-            value = False
-        if value is False or (value and not 1900 <= value.year <= 2200):
-            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid")
-        return value

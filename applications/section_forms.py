@@ -6,8 +6,9 @@ import re
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from leo_access.forms import GovukDateField, GovukForm
+
 from .ethics import ITEMS, PRINCIPLES, RISK_LEVELS
-from .forms import GovukDateField, GovukForm
 
 LAY_SUMMARY_WORDS = 300
 LONG_TEXT = 10000

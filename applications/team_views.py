@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leo_access.forms import GovukForm
+
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
-from .forms import GovukForm
 from .models import TeamMember
 from .rules import accreditation_problem
 from .section_views import editable_application

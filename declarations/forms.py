@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
 
-from applications.forms import GovukForm
+from leo_access.forms import GovukForm
 
 from .models import Declaration
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.tasks import queue_each, queue_once
+from leo_access.queueing import queue_each, queue_once
 from leo_access.roles import Role
 from notifications import outbox
 from notifications.recipients import Recipient

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 
-from applications.forms import GovukDateField, GovukForm
+from leo_access.forms import GovukDateField, GovukForm
 
 from .models import AccreditationType, ResearcherProfile, User
 from .permissions import has_permission

@@ -1,6 +1,6 @@
 from django import forms
 
-from applications.forms import GovukForm
+from leo_access.forms import GovukForm
 
 from .models import Preference
 

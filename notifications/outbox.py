@@ -80,7 +80,7 @@ def record_event(event_id: int) -> list[Message]:
 
 def queue_delivery(message_ids):
     """Ask a worker to send these; if the broker is down the sweeper finds them later."""
-    from applications.tasks import queue_each
+    from leo_access.queueing import queue_each
 
     from .tasks import deliver
 

@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from applications.forms import GovukDateField, GovukForm
+from leo_access.forms import GovukDateField, GovukForm
 
 from .models import IntakeItem
 

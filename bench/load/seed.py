@@ -22,9 +22,10 @@ from applications.services import create_application, submit_application
 from applications.states import State
 from applications.vrf import validate_workbook
 from applications.vrf_catalogue import catalogue_for_version
-from leo_access import demo, demo_bulk
-from leo_access.demo_applications import add_member, ensure_profile, fill_answers
-from leo_access.demo_forms import attach_demo_form, ensure_demo_catalogue, filled_form
+from demo import bulk as demo_bulk
+from demo import users as demo
+from demo.applications import add_member, ensure_profile, fill_answers
+from demo.forms import attach_demo_form, ensure_demo_catalogue, filled_form
 from leo_access.models import User
 from leo_access.roles import Role
 from notifications.models import Message

@@ -1,6 +1,6 @@
 from django import forms
 
-from ..form_widgets import DateInput
+from ..forms import FilterDateField
 from .models import AuditKind
 
 
@@ -25,8 +25,8 @@ class AuditFilterForm(forms.Form):
         choices=[("", "Anything"), *AuditKind.choices],
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
-    date_from = forms.DateField(label="From (inclusive)", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To (inclusive)", required=False, widget=DateInput())
+    date_from = FilterDateField(label="From (inclusive)")
+    date_to = FilterDateField(label="To (inclusive)")
 
     def clean(self):
         cleaned = super().clean()

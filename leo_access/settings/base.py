@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "declarations",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

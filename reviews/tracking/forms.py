@@ -4,14 +4,14 @@ from django import forms
 
 from applications.models import DepartmentReview
 from applications.states import State
-from leo_access.form_widgets import DateInput
+from leo_access.forms import FilterDateField
 from leo_access.roles import Department
 
 from . import selectors
 
 
 def _date(label):
-    return forms.DateField(label=label, required=False, widget=DateInput())
+    return FilterDateField(label=label)
 
 
 def _text(label):

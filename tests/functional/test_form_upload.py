@@ -3,7 +3,7 @@
 import pytest
 
 from applications.services import create_application
-from leo_access.demo_forms import ensure_demo_catalogue, filled_form
+from demo.forms import ensure_demo_catalogue, filled_form
 from tests.factories import PASSWORD, researcher
 
 from .conftest import assert_accessible, sign_in

@@ -9,7 +9,7 @@ from django.core import mail
 
 from applications.models import Application
 from applications.states import State
-from leo_access.demo_forms import ensure_demo_catalogue, filled_form
+from demo.forms import ensure_demo_catalogue, filled_form
 from leo_access.roles import Role
 from reviews.services import query_application
 from tests.factories import staff

@@ -7,7 +7,7 @@ import pytest
 from applications.models import Application
 from applications.services import submit_application
 from applications.states import State
-from leo_access.demo_forms import attach_demo_form, ensure_demo_catalogue
+from demo.forms import attach_demo_form, ensure_demo_catalogue
 from tests.factories import PASSWORD, ApplicationFactory, coordinator_of
 from tests.lifecycle import People
 

@@ -1,6 +1,6 @@
 import pytest
 
-from leo_access.demo import DEMO_PASSWORD, ensure_demo_users
+from demo.users import DEMO_PASSWORD, ensure_demo_users
 
 from .conftest import assert_accessible
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from leo_access.demo import DEMO_PASSWORD, DEMO_USERS
+from demo.users import DEMO_PASSWORD, DEMO_USERS
 from leo_access.models import User
 from leo_access.roles import Role, roles_of
 

@@ -6,7 +6,7 @@ from applications.diagram import transitions
 from applications.models import Application, ApplicationEvent, Catalogue, VariableRequestForm, joined
 from applications.states import State
 from applications.validation import datasets_requested
-from leo_access.demo_applications import DEMO_APPLICATIONS
+from demo.applications import DEMO_APPLICATIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_generated_applications_have_histories_in_the_past(capsys):
 def test_importing_the_official_form_replaces_the_demo_catalogue():
     from applications.vrf import write_template
     from applications.vrf_catalogue import catalogue_for_version, import_catalogue
-    from leo_access.demo_forms import ensure_demo_catalogue
+    from demo.forms import ensure_demo_catalogue
 
     ensure_demo_catalogue()
     official = write_template(catalogue_for_version("2.3"), reference="OFFICIAL")

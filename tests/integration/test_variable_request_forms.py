@@ -15,8 +15,8 @@ from applications.services import upload_variable_request_form
 from applications.states import State
 from applications.validation import datasets_requested, validate_form
 from applications.vrf import write_template
-from leo_access.demo_catalogue import DEMO_CATALOGUE
-from leo_access.demo_forms import DEMO_REQUEST, ensure_demo_catalogue, filled_form
+from demo.catalogue import DEMO_CATALOGUE
+from demo.forms import DEMO_REQUEST, ensure_demo_catalogue, filled_form
 from tests.factories import ApplicationFactory, coordinator_of, researcher
 from tests.lifecycle import People, advance
 

@@ -23,8 +23,8 @@ from applications.tasks import UNCHECKED_AFTER, queue_unchecked_forms
 from declarations.models import Declaration, SignedDeclarationDocument
 from declarations.services import current_text
 from declarations.tasks import UNQUEUED_AFTER, queue_missing_documents
+from demo.forms import ensure_demo_catalogue, filled_form
 from leo_access.celery import app as celery_app
-from leo_access.demo_forms import ensure_demo_catalogue, filled_form
 from tests.factories import PASSWORD, ApplicationFactory, coordinator_of
 from tests.lifecycle import People, advance, application_with_member
 

@@ -30,7 +30,7 @@ from applications.states import State
 from applications.validation import datasets_requested
 from declarations.models import Declaration, SignedDeclarationDocument
 from declarations.services import sign_declaration
-from leo_access.demo_forms import ensure_demo_catalogue, filled_form
+from demo.forms import ensure_demo_catalogue, filled_form
 from notifications.models import Message
 from tests.factories import ApplicationFactory, coordinator_of
 from tests.lifecycle import People, advance, application_with_member

@@ -189,7 +189,7 @@ def test_internal_notes_are_for_staff_only(client, people):
 
 
 def test_a_department_sees_its_own_tables_first(client, people):
-    from leo_access.demo_forms import attach_demo_form, ensure_demo_catalogue
+    from demo.forms import attach_demo_form, ensure_demo_catalogue
 
     ensure_demo_catalogue()
     application = ApplicationFactory(form=False)

@@ -18,9 +18,9 @@ from applications.models import TeamMember
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import store_signed_document
+from demo.forms import ensure_demo_catalogue
 from leo_access.access import APPLICATION, URL_ACCESS, access_for
 from leo_access.actors import SYSTEM
-from leo_access.demo_forms import ensure_demo_catalogue
 from leo_access.permissions import has_permission, holds_current_stage
 from leo_access.roles import Department, Role, department_of, roles_of
 from notifications.models import Message

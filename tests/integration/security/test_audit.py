@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.states import State
+from demo.forms import ensure_demo_catalogue
 from leo_access.audit.models import AuditEvent, AuditKind
 from leo_access.audit.services import record
-from leo_access.demo_forms import ensure_demo_catalogue
 from leo_access.roles import Role
 from tests.factories import ApplicationFactory, UserFactory, coordinator_of, researcher, staff
 from tests.lifecycle import People, advance

@@ -116,7 +116,7 @@ def test_staff_other_than_admins_are_refused_the_admin_site(client):
 def test_demo_staff_sign_in_with_the_code_demo_code_prints(capsys):
     from django.core.management import call_command
 
-    from leo_access import demo
+    from demo import users as demo
     from leo_access.models import User
 
     demo.ensure_demo_users()

@@ -18,6 +18,8 @@ from applications.services import create_application, resubmit_application, subm
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import sign_declaration
+from leo_access.models import AccreditationType, ResearcherProfile, User
+from leo_access.roles import Role
 from reviews.models import IntakeItem
 from reviews.services import (
     accredit_application,
@@ -29,9 +31,7 @@ from reviews.services import (
     tick_intake_items,
 )
 
-from .demo_forms import attach_demo_form
-from .models import AccreditationType, ResearcherProfile, User
-from .roles import Role
+from .forms import attach_demo_form
 
 PUBLIC_BENEFIT = ["public_policy", "public_services", "understanding_trends"]
 

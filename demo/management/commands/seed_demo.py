@@ -3,9 +3,9 @@ import time
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from leo_access import demo, demo_bulk
-from leo_access.demo_applications import ensure_demo_applications
-from leo_access.demo_forms import ensure_demo_catalogue
+from demo import bulk, users
+from demo.applications import ensure_demo_applications
+from demo.forms import ensure_demo_catalogue
 
 
 class Command(BaseCommand):
@@ -27,20 +27,20 @@ class Command(BaseCommand):
         started = time.monotonic()
         # Demo histories are generated, so nobody is e-mailed about them.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            by_role, created_users = demo.ensure_demo_users()
+            by_role, created_users = users.ensure_demo_users()
             catalogue = ensure_demo_catalogue()
             created_applications = ensure_demo_applications(by_role)
-            generated = demo_bulk.generate(options["applications"], by_role) if options["applications"] else 0
-        self.stdout.write(f"Demo users: {len(demo.DEMO_USERS)} ({created_users} new).")
+            generated = bulk.generate(options["applications"], by_role) if options["applications"] else 0
+        self.stdout.write(f"Demo users: {len(users.DEMO_USERS)} ({created_users} new).")
         self.stdout.write("Demo catalogue: " + ("imported." if catalogue else "already present."))
         self.stdout.write(f"Demo applications: {created_applications} new.")
         if generated:
             self.stdout.write(f"Generated applications: {generated} in {time.monotonic() - started:.1f} s.")
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
-        for user in demo.DEMO_USERS:
+        self.stdout.write(f"Demo logins (password for all: {users.DEMO_PASSWORD}):")
+        for user in users.DEMO_USERS:
             self.stdout.write(f"  {user.email:<26} {user.role.label}")
         self.stdout.write(
-            f"Staff also enter an authenticator code: add the secret {demo.DEMO_TOTP_SECRET} to an authenticator "
+            f"Staff also enter an authenticator code: add the secret {users.DEMO_TOTP_SECRET} to an authenticator "
             "app, or run `manage.py demo_code` for the current code."
         )

@@ -6,8 +6,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import User
-from .roles import Role
+from leo_access.models import User
+from leo_access.roles import Role
 
 DEMO_PASSWORD = "leo-demo-password"
 # Staff must sign in with an authenticator app. The demo staff share this published secret: add it to an app,

@@ -32,12 +32,12 @@ from applications.validation import datasets_requested
 from applications.vrf import validate_workbook
 from applications.vrf_catalogue import catalogue_for_version
 from declarations.models import Declaration
+from leo_access.models import AccreditationType, ResearcherProfile, User
+from leo_access.roles import Role
 from reviews.tracking.models import StageDurationStale, changes_stage_times
 
-from .demo_applications import GENERATED_MIX, ORGANISATIONS, Staff, plan_history
-from .demo_forms import ensure_demo_catalogue, filled_form
-from .models import AccreditationType, ResearcherProfile, User
-from .roles import Role
+from .applications import GENERATED_MIX, ORGANISATIONS, Staff, plan_history
+from .forms import ensure_demo_catalogue, filled_form
 
 BATCH = 2000
 SHARED_FORM_NAME = "variable-request-forms/generated/shared-generated-form.xlsx"

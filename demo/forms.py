@@ -23,7 +23,7 @@ from applications.vrf.layout import (
 from applications.vrf.text import header_key
 from applications.vrf_catalogue import catalogue_for_version, current_catalogue, import_catalogue
 
-from .demo_catalogue import DEMO_CATALOGUE, DEMO_SOURCE_NAME
+from .catalogue import DEMO_CATALOGUE, DEMO_SOURCE_NAME
 
 # What the demo applications ask for: table -> (answer, variables ticked on its sheet).
 DEMO_REQUEST = {

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from leo_access import demo
+from demo import users
 
 
 class Command(BaseCommand):
     help = "Print the authenticator code the demo staff accounts accept now (it changes every 30 seconds)."
 
     def handle(self, *args, **options):
-        self.stdout.write(demo.current_demo_code())
+        self.stdout.write(users.current_demo_code())
