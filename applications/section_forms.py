@@ -9,6 +9,8 @@ from django import forms
 from leo_access.forms import GovukDateField, GovukForm
 
 from .ethics import ITEMS, PRINCIPLES, RISK_LEVELS
+from .rules import Section
+from .sections import ETHICS_COMMITTEE_FIELDS, ETHICS_ROUTE_FIELDS, SECTION_FIELDS
 
 LAY_SUMMARY_WORDS = 300
 LONG_TEXT = 10000
@@ -45,7 +47,7 @@ def date_field(label, help_text):
 
 class SectionForm(GovukForm):
     submit_label = "Save and continue"
-    fields_saved: list[str] = []
+    fields_saved: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,17 +59,7 @@ class SectionForm(GovukForm):
 
 
 class ProjectForm(SectionForm):
-    fields_saved = [
-        "title",
-        "lay_summary",
-        "abstract",
-        "research_questions",
-        "methodology",
-        "software",
-        "start_date",
-        "end_date",
-        "funder",
-    ]
+    fields_saved = SECTION_FIELDS[Section.PROJECT]
     title = forms.CharField(
         label="Project title",
         max_length=250,
@@ -122,12 +114,7 @@ class ProjectForm(SectionForm):
 
 
 class PublicBenefitForm(SectionForm):
-    fields_saved = [
-        "public_benefit_categories",
-        "public_benefit_statement",
-        "dissemination_plan",
-        "publication_committed",
-    ]
+    fields_saved = SECTION_FIELDS[Section.PUBLIC_BENEFIT]
     public_benefit_categories = forms.MultipleChoiceField(
         label="What will the research provide evidence for?",
         help_text="Select all that apply. These are the purposes in the Digital Economy Act research code.",
@@ -154,7 +141,7 @@ class PublicBenefitForm(SectionForm):
 
 
 class EthicsRouteForm(SectionForm):
-    fields_saved = ["ethics_route"]
+    fields_saved = ETHICS_ROUTE_FIELDS
     ethics_route = forms.ChoiceField(
         label="How will you show the project is ethical?",
         choices=[
@@ -218,7 +205,7 @@ class SelfAssessmentForm(SectionForm):
 
 
 class CommitteeForm(SectionForm):
-    fields_saved = ["ethics_committee_name", "ethics_committee_reference", "ethics_approval_date"]
+    fields_saved = ETHICS_COMMITTEE_FIELDS
     ethics_committee_name = forms.CharField(label="Name of the ethics committee", required=False, max_length=250)
     ethics_committee_reference = forms.CharField(label="The committee's reference", required=False, max_length=100)
     ethics_approval_date = date_field("Date of approval", "For example, 14 2 2026")
@@ -256,7 +243,7 @@ class CommitteeForm(SectionForm):
 
 
 class SafeguardsForm(SectionForm):
-    fields_saved = ["access_location", "aoc_organisation", "output_checking"]
+    fields_saved = SECTION_FIELDS[Section.SAFEGUARDS]
     access_location = forms.ChoiceField(
         label="Where will the data be used?",
         help_text="LEO data can only be used inside the Secure Research Service: never at home and never on paper.",

@@ -7,19 +7,8 @@ from leo_access.permissions import has_permission
 from .ethics import self_assessment_complete
 from .models import Application, ApplicationEvent, DepartmentReview, TeamMember, VariableRequestForm
 from .rules import MemberFacts, Section, SectionStatus, SubmissionFacts
+from .sections import SECTION_FIELDS
 from .vrf import diff_results
-
-PROJECT_FIELDS = [
-    "title",
-    "lay_summary",
-    "abstract",
-    "research_questions",
-    "methodology",
-    "software",
-    "start_date",
-    "end_date",
-    "funder",
-]
 
 
 def applications_for_member(user) -> QuerySet[Application]:
@@ -80,7 +69,7 @@ def ethics_evidence(application: Application) -> bool:
 
 def section_statuses(application: Application, *, members=None, forms=None) -> dict[Section, SectionStatus]:
     """Each task-list section's status. `members` and `forms` may be passed in when already loaded."""
-    project = [bool(str(getattr(application, name) or "").strip()) for name in PROJECT_FIELDS]
+    project = [bool(str(getattr(application, name) or "").strip()) for name in SECTION_FIELDS[Section.PROJECT]]
     if all(project) and application.start_date >= application.end_date:
         project[-1] = False  # dates in the wrong order are not complete
     public_benefit = [

@@ -11,40 +11,12 @@ from django.utils import timezone
 from . import clock, lifecycle
 from .errors import GuardFailed, InvalidInput, NotPermitted, StaleState
 from .models import Application, ReferenceCounter, TeamMember, VariableRequestForm
-from .rules import submission_problems
+from .rules import Section, submission_problems
+from .sections import SECTION_FIELDS
 from .selectors import data_fingerprint, submission_facts
 from .states import State
 
 EDITABLE_STATES = (State.DRAFT, State.QUERIED)
-# The fields each task-list section may change; nothing else is written through `save_section`.
-SECTION_FIELDS = {
-    "project": {
-        "title",
-        "lay_summary",
-        "abstract",
-        "research_questions",
-        "methodology",
-        "software",
-        "start_date",
-        "end_date",
-        "funder",
-    },
-    "public_benefit": {
-        "public_benefit_categories",
-        "public_benefit_statement",
-        "dissemination_plan",
-        "publication_committed",
-    },
-    "ethics": {
-        "ethics_route",
-        "ethics_self_assessment",
-        "ethics_committee_name",
-        "ethics_committee_reference",
-        "ethics_approval_date",
-        "ethics_approval_letter",
-    },
-    "safeguards": {"access_location", "aoc_organisation", "output_checking"},
-}
 
 
 def _next_reference(year: int) -> str:
@@ -78,7 +50,7 @@ def create_application(*, title: str, by) -> Application:
 
 def save_section(*, application_id, by, section: str, values: dict) -> Application:
     """Save a section's answers, complete or not, while the application can be edited."""
-    unexpected = set(values) - SECTION_FIELDS[section]
+    unexpected = set(values) - set(SECTION_FIELDS[section])
     if unexpected:
         raise ValueError(f"Fields {sorted(unexpected)} do not belong to the section {section}")
     if "title" in values and not str(values["title"]).strip():
@@ -316,10 +288,12 @@ def link_invitations(user) -> int:
 
 # The approval letter is not copied: a new project needs its own evidence.
 COPIED_FIELDS = sorted(
-    SECTION_FIELDS["project"]
-    | SECTION_FIELDS["public_benefit"]
-    | SECTION_FIELDS["safeguards"]
-    | (SECTION_FIELDS["ethics"] - {"ethics_approval_letter"})
+    {
+        name
+        for section in (Section.PROJECT, Section.PUBLIC_BENEFIT, Section.SAFEGUARDS, Section.ETHICS)
+        for name in SECTION_FIELDS[section]
+    }
+    - {"ethics_approval_letter"}
 )
 
 

@@ -44,7 +44,8 @@ from django.urls import path  # noqa: E402
 import leo_access.urls  # noqa: E402
 from applications.models import Application  # noqa: E402
 from leo_access.models import User  # noqa: E402
-from reviews.tracking.selectors import Period, refresh_stage_times  # noqa: E402
+from reviews.tracking.selectors import Period  # noqa: E402
+from reviews.tracking.services import refresh_stage_times  # noqa: E402
 
 RUNS = 30
 TARGET_RATIO = 4.0

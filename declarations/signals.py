@@ -1,12 +1,14 @@
-"""A member who leaves the team before access is granted no longer has a declaration to sign.
+"""Declarations follow the application: accrediting it opens one for each member, and a member who leaves the
+team before access is granted no longer has one to sign.
 
-`applications` may not import `declarations`, so the team's changes reach us as a signal.
+`applications` and `reviews` may not import `declarations`, so their changes reach us as signals, inside the
+transaction that made them.
 """
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from applications.models import TeamMember
+from applications.models import ApplicationEvent, TeamMember
 
 from .models import Declaration
 
@@ -25,3 +27,11 @@ def _withdraw_when_membership_ends(sender, instance, created, **kwargs):
         from .services import withdraw_pending_declarations
 
         withdraw_pending_declarations(application_id=instance.application_id, user_id=instance.user_id)
+
+
+@receiver(post_save, sender=ApplicationEvent)
+def _open_when_accredited(sender, instance, created, **kwargs):
+    if created and instance.kind == "accredited":
+        from .services import open_declarations
+
+        open_declarations(instance.application)

@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from applications.selectors import application_for
+from applications.views import detail_context, visible_application
 from leo_access.audit import services as audit
 from leo_access.audit.services import client_ip
 from leo_access.files import protected_file_response
@@ -105,3 +107,18 @@ def verify(request):
         result = selectors.verify_upload(upload.read())
         result.file_name = upload.name
     return render(request, "declarations/verify.html", {"form": form, "result": result})
+
+
+@login_required
+@require_POST
+def grant(request, pk):
+    application = visible_application(request, pk)
+    if not has_permission(request.user, "application.grant_access", application):
+        raise PermissionDenied
+    try:
+        services.grant_access(application_id=pk, by=request.user, expected_state=request.POST.get("expected_state"))
+    except LifecycleError as error:
+        application.refresh_from_db()
+        context = detail_context(request, application, page_errors=page_errors(error))
+        return render(request, "applications/detail.html", context, status=409)
+    return redirect("reviews:review", pk=pk)

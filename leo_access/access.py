@@ -68,7 +68,7 @@ URL_ACCESS: dict[str, Access] = {
     "reviews:intake": Access("application.pass_intake", APPLICATION),
     "reviews:department": Access("application.decide_department", APPLICATION),
     "reviews:panel": Access("application.accredit", APPLICATION),
-    "reviews:grant_access": Access("application.grant_access", APPLICATION),
+    "declarations:grant_access": Access("application.grant_access", APPLICATION),
     "reviews:close": Access("application.close", APPLICATION),
     "reviews:meetings": Access("reviews.view_meetings"),
     "reviews:meeting": Access("reviews.view_meetings", "meeting"),

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .actors import SYSTEM
-from .roles import REVIEWER_ROLES, STAFF_ROLES, Role, department_of, roles_of
+from .roles import REVIEWER_ROLES, STAFF_ROLES, Role, roles_of
+from .teams import holds_stage
 
 ObjectRule = Callable[[object, object], bool]
 
@@ -26,14 +27,7 @@ def is_coordinator(user, application) -> bool:
 
 def holds_current_stage(user, application) -> bool:
     """Whoever holds the application's current stage may query it."""
-    held = roles_of(user)
-    if application.state == "ras_check":
-        return Role.RAS_OFFICER in held
-    if application.state == "department_review":
-        return department_of(user) is not None
-    if application.state == "panel_review":
-        return Role.PANEL_MEMBER in held
-    return False
+    return holds_stage(user, application.state)
 
 
 def is_declarant(user, declaration) -> bool:

@@ -13,14 +13,18 @@ class Kind:
     when: str
     # Arrivals may wait for the recipient's daily digest; everything else goes at once.
     arrival: bool = False
+    # Sent to every accepted member of the applicant team when the application event of the same name happens.
+    to_team: bool = False
 
 
 KINDS: dict[str, Kind] = {
-    "submitted": Kind("Your application has been submitted", "The co-ordinator submits the application."),
-    "queried": Kind("Questions about your application", "A reviewer sends questions to the applicant team."),
-    "resubmitted": Kind("Your application has been resubmitted", "The co-ordinator answers a query."),
-    "rejected": Kind("Your application was refused", "The RAS, a department or the panel refuses it."),
-    "accredited": Kind("Your project is accredited", "The panel accredits the project."),
+    "submitted": Kind("Your application has been submitted", "The co-ordinator submits the application.", to_team=True),
+    "queried": Kind(
+        "Questions about your application", "A reviewer sends questions to the applicant team.", to_team=True
+    ),
+    "resubmitted": Kind("Your application has been resubmitted", "The co-ordinator answers a query.", to_team=True),
+    "rejected": Kind("Your application was refused", "The RAS, a department or the panel refuses it.", to_team=True),
+    "accredited": Kind("Your project is accredited", "The panel accredits the project.", to_team=True),
     "declaration_due": Kind(
         "Sign your Individual Declaration", "The project is accredited: to each team member, to sign."
     ),
@@ -30,9 +34,9 @@ KINDS: dict[str, Kind] = {
     "declaration_signed_ras": Kind(
         "A signed Individual Declaration is ready", "A member's signed declaration PDF is stored: to the RAS."
     ),
-    "access_granted": Kind("Access to LEO has been granted", "The last declaration is signed."),
-    "withdrawn": Kind("Your application was withdrawn", "The co-ordinator or the service withdraws it."),
-    "closed": Kind("Your project has been closed", "The project is closed."),
+    "access_granted": Kind("Access to LEO has been granted", "The last declaration is signed.", to_team=True),
+    "withdrawn": Kind("Your application was withdrawn", "The co-ordinator or the service withdraws it.", to_team=True),
+    "closed": Kind("Your project has been closed", "The project is closed.", to_team=True),
     "invitation": Kind("You have been invited to join a LEO application", "The co-ordinator invites someone."),
     "arrival": Kind("An application has arrived in your queue", "Work reaches a team's queue.", arrival=True),
     "digest": Kind("Applications that arrived in your queue", "Daily, for people who chose a digest."),
@@ -55,3 +59,6 @@ KINDS: dict[str, Kind] = {
     ),
     "project_ended": Kind("A project's end date has passed", "The day after a project's end date, to admins."),
 }
+
+# The application events the applicant team is told about, by the template of the same name.
+TEAM_EVENTS = frozenset(name for name, kind in KINDS.items() if kind.to_team)

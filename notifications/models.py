@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from reviews.models import Team
+from leo_access.teams import Team
 
 
 class Message(models.Model):

@@ -8,19 +8,11 @@ from django.urls import reverse
 from applications.models import ApplicationEvent, DepartmentReview, TeamMember
 from applications.states import State
 from leo_access.roles import Role
-from reviews.models import Team
-from reviews.teams import DEPARTMENT_TEAMS, TEAM_ROLES
+from leo_access.teams import DEPARTMENT_TEAMS, STAGE_TEAMS, TEAM_ROLES, Team
 
+from .catalogue import TEAM_EVENTS
 from .models import TeamSetting
 
-# Events the applicant team is told about, by the template of the same name.
-TEAM_EVENTS = {"submitted", "queried", "resubmitted", "rejected", "accredited", "access_granted", "withdrawn", "closed"}
-# Whose queue the application is in when it reaches a state.
-STAGE_TEAMS = {
-    State.RAS_CHECK: [Team.INTAKE],
-    State.DEPARTMENT_REVIEW: [Team.DFE, Team.HMRC, Team.DWP],
-    State.PANEL_REVIEW: [Team.PANEL],
-}
 # Events that put work in a queue (a resubmission returns it to the stage that asked; reopened
 # department reviews are part of a resubmission, so its arrival message covers them).
 ARRIVAL_EVENTS = {

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import service_levels
 from applications.errors import LifecycleError
 from applications.models import Application
 from applications.services import withdraw_application
@@ -16,7 +17,6 @@ from applications.states import State
 from leo_access.actors import SYSTEM
 from leo_access.models import ResearcherProfile
 from leo_access.roles import Role
-from reviews.selectors import overdue_condition
 
 from . import outbox, recipients
 from .models import Message, ReminderRun
@@ -64,8 +64,8 @@ def _messages(template, people, *, key, path, application=None, context=None):
 def overdue(now) -> int:
     """The holding team and its lead, when the stage's SLA passes and then every seven days."""
     count = 0
-    for application in Application.objects.filter(overdue_condition(now)):
-        days = settings.STAGE_SLA_DAYS[application.state]
+    for application in Application.objects.filter(service_levels.overdue_q(now)):
+        days = service_levels.limit_for(application.state)
         late = now - (application.stage_entered_at + timedelta(days=days))
         week = late.days // 7
         subject = str(application.pk)

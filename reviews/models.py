@@ -2,16 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from applications.models import Application
-
-
-class Team(models.TextChoices):
-    """The staff teams that each hold a queue."""
-
-    INTAKE = "intake", "RAS intake"
-    DFE = "dfe", "DfE"
-    HMRC = "hmrc", "HMRC"
-    DWP = "dwp", "DWP"
-    PANEL = "panel", "Research Accreditation Panel"
+from leo_access.teams import Team
 
 
 class Assignment(models.Model):

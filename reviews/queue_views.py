@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from applications import service_levels
 from applications.errors import LifecycleError
 from applications.views import visible_application
 from leo_access.permissions import has_permission
+from leo_access.teams import Team, in_team, teams_of
 
 from . import selectors, services
-from .models import Team
-from .teams import in_team, teams_of
 
 
 def _staff(request, action="reviews.view_queue"):
@@ -75,7 +75,7 @@ def my_work(request):
     _staff(request)
     applications = list(selectors.my_work(request.user)[:200])
     now = timezone.now()
-    rows = [{"application": a, "days": selectors.days_at_stage(a, now)} for a in applications]
+    rows = [{"application": a, "days": service_levels.days_at_stage(a.stage_entered_at, now)} for a in applications]
     return render(request, "reviews/my_work.html", {"rows": rows})
 
 

@@ -3,7 +3,7 @@
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,21 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from applications import service_levels
 from applications.models import Application, TeamMember, department_queue, joined, queue_stage, split
 from applications.states import State
 from leo_access.models import ResearcherProfile
 from leo_access.roles import department_of
+from leo_access.teams import DEPARTMENT_TEAMS, TEAM_STAGES, Team, teams_of
 
-from .models import Assignment, Team
-from .teams import DEPARTMENT_TEAMS, teams_of
+from .models import Assignment
 
-STAGE_OF_TEAM = {
-    Team.INTAKE: State.RAS_CHECK,
-    Team.DFE: State.DEPARTMENT_REVIEW,
-    Team.HMRC: State.DEPARTMENT_REVIEW,
-    Team.DWP: State.DEPARTMENT_REVIEW,
-    Team.PANEL: State.PANEL_REVIEW,
-}
 SORTS = {
     "waiting": ("stage_entered_at", "Waiting longest"),
     "newest": ("-stage_entered_at", "Arrived most recently"),
@@ -60,24 +54,7 @@ def in_queue(team: Team) -> Q:
     that one range of an index holds the whole queue in the order it is worked, with what its filters read."""
     if team in DEPARTMENT_TEAMS:
         return department_queue(DEPARTMENT_TEAMS[team])
-    return Q(Exact(queue_stage(), STAGE_OF_TEAM[team]))
-
-
-def _overdue_at(stage: str, now) -> Q:
-    """`overdue_condition` within one queue: only work at the stage itself can be overdue."""
-    days = settings.STAGE_SLA_DAYS.get(stage)
-    if days is None:
-        return Q(pk__in=[])
-    return Q(state=stage, stage_entered_at__lt=now - timedelta(days=days))
-
-
-def overdue_condition(now=None) -> Q:
-    """At a stage longer than its SLA allows (work waiting on the applicant is not overdue)."""
-    now = now or timezone.now()
-    condition = Q(pk__in=[])
-    for state, days in settings.STAGE_SLA_DAYS.items():
-        condition |= Q(state=state, stage_entered_at__lt=now - timedelta(days=days))
-    return condition
+    return Q(Exact(queue_stage(), TEAM_STAGES[team]))
 
 
 def _coordinator(field):
@@ -91,7 +68,7 @@ def _coordinator(field):
 def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
     """The team's queue with the filters applied, in the order chosen."""
     team = Team(team)
-    stage = STAGE_OF_TEAM[team]
+    stage = TEAM_STAGES[team]
     queryset = Application.objects.filter(in_queue(team))
     if filters.state == "waiting":
         queryset = queryset.filter(state=stage)
@@ -100,7 +77,7 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
     if filters.dataset:
         queryset = queryset.filter(requested_datasets__contains=joined([filters.dataset]))
     if filters.overdue:
-        queryset = queryset.filter(_overdue_at(stage, timezone.now()))
+        queryset = queryset.filter(service_levels.overdue_in(stage))
     if filters.mine:
         queryset = queryset.filter(
             Exists(Assignment.objects.filter(application=OuterRef("pk"), team=team, assignee=user))
@@ -265,8 +242,7 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
         f"CASE WHEN COUNT(*) OVER () > {PAGE_SIZE} THEN ({counted}) END FROM ({page}) AS p "
         f"ORDER BY p.{column} {direction}, p.pk {direction}"
     )
-    # As `overdue_condition`; each row links to the review page, with one reverse() for the page.
-    sla = settings.STAGE_SLA_DAYS
+    # Each row links to the review page, with one reverse() for the page.
     blank = uuid.UUID(int=0)
     review_url = reverse("reviews:review", args=[blank])
     rows = []
@@ -276,7 +252,6 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
     for pk, reference, title, state, entered, datasets, coordinator_name, organisation, assignee, _ in found:
         pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
         entered = _aware(entered)
-        limit = sla.get(state)
         rows.append(
             QueueRow(
                 pk=pk,
@@ -288,8 +263,8 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
                 coordinator_name=coordinator_name or "",
                 coordinator_organisation=organisation,
                 assignee_name=assignee,
-                days=(now - entered).days if entered else 0,
-                is_overdue=bool(limit is not None and entered and entered < now - timedelta(days=limit)),
+                days=service_levels.days_at_stage(entered, now),
+                is_overdue=service_levels.is_overdue(state, entered, now),
                 url=review_url.replace(str(blank), str(pk)),
             )
         )
@@ -305,11 +280,6 @@ def _aware(value):
     if value is not None and settings.USE_TZ and timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
     return value
-
-
-def days_at_stage(application, now=None) -> int:
-    now = now or timezone.now()
-    return (now - application.stage_entered_at).days if application.stage_entered_at else 0
 
 
 def all_datasets() -> list[str]:
@@ -342,7 +312,7 @@ def team_for_application(user, application) -> Team | None:
     """The team through which this person acts on the application at its current stage."""
     stage = application.queried_from if application.state == State.QUERIED else application.state
     for team in teams_of(user):
-        if STAGE_OF_TEAM[team] == stage and (team not in DEPARTMENT_TEAMS or department_of(user) == team.value):
+        if TEAM_STAGES[team] == stage and (team not in DEPARTMENT_TEAMS or department_of(user) == team.value):
             return team
     return None
 
@@ -350,7 +320,7 @@ def team_for_application(user, application) -> Team | None:
 def colleagues(team: Team):
     from django.contrib.auth import get_user_model
 
-    from .teams import TEAM_ROLES
+    from leo_access.teams import TEAM_ROLES
 
     names = [role.value for role in TEAM_ROLES[Team(team)]]
     return get_user_model().objects.filter(is_active=True, groups__name__in=names).order_by("full_name").distinct()

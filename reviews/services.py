@@ -10,12 +10,11 @@ from applications.models import Application, DepartmentReview, Query
 from applications.rules import Problem
 from applications.selectors import current_department_reviews, data_fingerprint
 from applications.states import State
-from declarations.services import open_declarations
 from leo_access.actors import SYSTEM
 from leo_access.roles import Department, department_of
+from leo_access.teams import TEAM_ROLES, Team, in_team
 
-from .models import AgendaItem, Assignment, IntakeCheck, IntakeItem, InternalNote, PanelMeeting, Team
-from .teams import TEAM_ROLES, in_team
+from .models import AgendaItem, Assignment, IntakeCheck, IntakeItem, InternalNote, PanelMeeting
 
 
 def _required(text: str, message: str) -> str:
@@ -197,7 +196,6 @@ def accredit_application(
             conditions=conditions.strip(),
             ends_on=ends_on,
         )
-        open_declarations(application)
     return application
 
 

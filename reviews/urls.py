@@ -14,7 +14,6 @@ urlpatterns = [
     path("applications/<uuid:pk>/intake/", views.intake, name="intake"),
     path("applications/<uuid:pk>/department/", views.department, name="department"),
     path("applications/<uuid:pk>/panel/", views.panel, name="panel"),
-    path("applications/<uuid:pk>/grant-access/", views.grant, name="grant_access"),
     path("applications/<uuid:pk>/close/", views.close, name="close"),
     path("meetings/", meeting_views.meetings, name="meetings"),
     path("meetings/<int:meeting_id>/", meeting_views.meeting, name="meeting"),

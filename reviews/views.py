@@ -1,15 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from applications.errors import LifecycleError, page_errors
 from applications.ethics import ITEMS, PRINCIPLES
 from applications.selectors import form_difference
 from applications.states import State
 from applications.views import action_page, detail_context, visible_application
-from declarations.services import grant_access
 from leo_access.permissions import has_permission
 from leo_access.roles import department_of
 
@@ -107,21 +104,6 @@ def panel(request, pk):
         perform=decide,
         done_url=reverse("reviews:review", args=[pk]),
     )
-
-
-@login_required
-@require_POST
-def grant(request, pk):
-    application = visible_application(request, pk)
-    if not has_permission(request.user, "application.grant_access", application):
-        raise PermissionDenied
-    try:
-        grant_access(application_id=pk, by=request.user, expected_state=request.POST.get("expected_state"))
-    except LifecycleError as error:
-        application.refresh_from_db()
-        context = detail_context(request, application, page_errors=page_errors(error))
-        return render(request, "applications/detail.html", context, status=409)
-    return redirect("reviews:review", pk=pk)
 
 
 @login_required

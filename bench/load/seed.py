@@ -28,8 +28,9 @@ from demo.applications import add_member, ensure_profile, fill_answers
 from demo.forms import attach_demo_form, ensure_demo_catalogue, filled_form
 from leo_access.models import User
 from leo_access.roles import Role
+from leo_access.teams import Team
 from notifications.models import Message
-from reviews.models import IntakeItem, Team
+from reviews.models import IntakeItem
 from reviews.services import assign, pass_intake, record_department_decision, tick_intake_items
 from tests.vrf_factory import VrfBuilder
 

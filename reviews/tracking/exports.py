@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from applications import service_levels
 from applications.states import State
 from leo_access.spreadsheets import FORMULA_TRIGGERS, neutralise
 
@@ -88,7 +89,7 @@ def application_table(filters: selectors.ApplicationFilters) -> Table:
     now = timezone.now()
     queryset = selectors.applications(filters, now=now).annotate(
         is_overdue=Case(
-            When(selectors.overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(service_levels.overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
 

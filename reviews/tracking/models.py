@@ -71,7 +71,7 @@ DEPARTMENT_DECISION_KINDS = ("department_approved", "department_rejected")
 class StageDuration(models.Model):
     """How long one application took at a stage it has finished: what the dashboard's time in stage is made of.
 
-    Worked out from the application's events (see `selectors.refresh_stage_times`) whenever they change, so
+    Worked out from the application's events (see `services.refresh_stage_times`) whenever they change, so
     the dashboard aggregates these rows instead of replaying the whole event log. Stages are those of
     `selectors.STAGE_TIMES` except end to end, which the application row itself dates.
     """

@@ -1,4 +1,5 @@
-"""Writes for tracking: asking for a large export, building it, and deleting it when it expires."""
+"""Writes for tracking: the stored stage times, and asking for a large export, building it and deleting it when
+it expires."""
 
 import logging
 import os
@@ -6,13 +7,48 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import exports, forms
-from .models import Export
+from .models import Export, StageDuration, StageDurationStale
+from .selectors.statistics import durations_sql
 
 log = logging.getLogger(__name__)
+
+# Any constant will do: it only has to be the same for every process refreshing stage times.
+_REFRESH_LOCK = 0x5354_4147  # "STAG"
+
+
+def refresh_stage_times() -> None:
+    """Work out again the stage times of the applications whose events changed since the last refresh.
+
+    Each event that can change them marks its application in its own transaction (`StageDurationStale`), so a
+    refresh sees an event exactly when it sees its mark. Refreshes take turns (an advisory lock on
+    PostgreSQL; SQLite lets one writer in at a time), and each takes the marks, removes the application's old
+    rows and writes the new ones as one unit, so no change is missed or counted twice.
+    """
+    stale = StageDurationStale._meta.db_table
+    stored = StageDuration._meta.db_table
+    columns = "application_id, stage, days, finished_at"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
+            # One statement, so one snapshot: the marks it deletes are exactly those whose events it reads.
+            cursor.execute(
+                f"""WITH taken AS (DELETE FROM {stale} RETURNING application_id),
+                cleared AS (DELETE FROM {stored} WHERE application_id IN (SELECT application_id FROM taken)),
+                {durations_sql("SELECT application_id FROM taken")}
+                INSERT INTO {stored} ({columns}) SELECT {columns} FROM durations"""  # noqa: S608
+            )
+            return
+        # SQLite: the first write takes the database's write lock, so nothing commits in between these.
+        chosen = f"SELECT application_id FROM {stale}"  # noqa: S608
+        cursor.execute(f"DELETE FROM {stored} WHERE application_id IN ({chosen})")  # noqa: S608
+        cursor.execute(
+            f"WITH {durations_sql(chosen)} INSERT INTO {stored} ({columns}) SELECT {columns} FROM durations"  # noqa: S608
+        )
+        cursor.execute(f"DELETE FROM {stale}")  # noqa: S608
 
 
 def table_for(kind: str, filters: dict) -> exports.Table:

@@ -54,6 +54,7 @@ def dashboard_sections(period: selectors.Period) -> dict:
     """
 
     def compute():
+        services.refresh_stage_times()
         figures = selectors.dashboard_figures(period)
         context = {
             **figures,

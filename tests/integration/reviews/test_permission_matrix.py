@@ -36,7 +36,7 @@ CASES = [
     ("reviews:panel", "get", "panel", expect({"panel"})),
     ("reviews:assign", "post", "departments", expect({"dfe", "hmrc", "dwp"}, ok_status=302)),
     ("reviews:note", "post", "intake", expect(STAFF, ok_status=302)),
-    ("reviews:grant_access", "post", "accredited", expect({"ras"}, ok_status=409)),
+    ("declarations:grant_access", "post", "accredited", expect({"ras"}, ok_status=409)),
     ("reviews:close", "get", "granted", expect({"admin"})),
     ("reviews:meetings", "get", "none", expect({"panel", "ras", "admin"})),
     ("reviews:meeting", "get", "meeting", expect({"panel", "ras", "admin"})),

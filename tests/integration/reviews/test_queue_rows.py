@@ -17,8 +17,8 @@ from django.utils import timezone
 from applications.models import Application, joined
 from applications.states import State
 from leo_access.models import ResearcherProfile
+from leo_access.teams import Team
 from reviews import selectors
-from reviews.models import Team
 from reviews.services import assign
 from tests.factories import ApplicationFactory, coordinator_of, requesting
 from tests.lifecycle import People, advance, approve

@@ -1,0 +1,59 @@
+"""Service levels: how long each stage may take, and when work at a stage is overdue.
+
+The one definition of "overdue", read by the work queues, the reminders, the dashboard and the exports: work
+is overdue once it has been at its stage for longer than the stage's service level (`STAGE_SLA_DAYS`), to the
+second. An application 20 days and 1 second into a 20-day stage is overdue everywhere at once. Work waiting on
+the applicant (queried) has no service level, so it is never overdue.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+
+def limits() -> dict[str, int]:
+    """Days each stage with a service level may take, by state."""
+    return dict(settings.STAGE_SLA_DAYS)
+
+
+def limit_for(state: str) -> int | None:
+    return settings.STAGE_SLA_DAYS.get(state)
+
+
+def overdue_before(state: str, now: datetime | None = None) -> datetime | None:
+    """Work that entered `state` before this moment is overdue (None: the state has no service level)."""
+    days = limit_for(state)
+    if days is None:
+        return None
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def is_overdue(state: str, stage_entered_at: datetime | None, now: datetime | None = None) -> bool:
+    cutoff = overdue_before(state, now)
+    return bool(cutoff is not None and stage_entered_at is not None and stage_entered_at < cutoff)
+
+
+def overdue_in(state: str, now: datetime | None = None) -> Q:
+    """Overdue applications at one stage (an empty condition for a stage without a service level)."""
+    cutoff = overdue_before(state, now)
+    if cutoff is None:
+        return Q(pk__in=[])
+    return Q(state=state, stage_entered_at__lt=cutoff)
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Overdue applications at any stage."""
+    now = now or timezone.now()
+    condition = Q(pk__in=[])
+    for state in settings.STAGE_SLA_DAYS:
+        condition |= overdue_in(state, now)
+    return condition
+
+
+def days_at_stage(stage_entered_at: datetime | None, now: datetime | None = None) -> int:
+    """Whole days at the current stage, as the pages show them."""
+    if stage_entered_at is None:
+        return 0
+    return ((now or timezone.now()) - stage_entered_at).days

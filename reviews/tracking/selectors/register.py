@@ -1,0 +1,150 @@
+"""The register of accredited projects for staff: datasets, flags for accreditation ending, filters."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from applications.models import Application, VariableRequestForm
+from applications.states import State
+from leo_access.models import ResearcherProfile
+
+from .lists import with_people
+from .periods import Period
+
+REGISTER_STATES = [State.ACCREDITED, State.ACCESS_GRANTED, State.CLOSED]
+ENDING_SOON_DAYS = 90
+
+
+def _datasets_sql() -> str:
+    """The datasets requested (yes or default variables) in an application's latest form, as one text."""
+    form = VariableRequestForm._meta.db_table
+    application = Application._meta.db_table
+    latest = (
+        f"(SELECT f2.id FROM {form} f2 WHERE f2.application_id = {application}.id ORDER BY f2.version DESC LIMIT 1)"  # noqa: S608
+    )
+    if connection.vendor == "postgresql":
+        return (
+            f"(SELECT string_agg(DISTINCT e.item ->> 'dataset', '; ' ORDER BY e.item ->> 'dataset') "  # noqa: S608
+            f"FROM {form} f CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(f.result -> 'tables') "
+            f"= 'array' THEN f.result -> 'tables' ELSE '[]'::jsonb END) AS e(item) "
+            f"WHERE f.id = {latest} AND e.item ->> 'requested' IN ('yes', 'default'))"
+        )
+    return (
+        f"(SELECT group_concat(dataset, '; ') FROM (SELECT DISTINCT json_extract(e.value, '$.dataset') AS dataset "  # noqa: S608
+        f"FROM {form} f, json_each(f.result, '$.tables') e WHERE f.id = {latest} "
+        f"AND json_extract(e.value, '$.requested') IN ('yes', 'default') ORDER BY 1))"
+    )
+
+
+def _has_dataset_sql() -> str:
+    form = VariableRequestForm._meta.db_table
+    application = Application._meta.db_table
+    latest = (
+        f"(SELECT f2.id FROM {form} f2 WHERE f2.application_id = {application}.id ORDER BY f2.version DESC LIMIT 1)"  # noqa: S608
+    )
+    if connection.vendor == "postgresql":
+        return (
+            f"EXISTS (SELECT 1 FROM {form} f CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN "  # noqa: S608
+            f"jsonb_typeof(f.result -> 'tables') = 'array' THEN f.result -> 'tables' ELSE '[]'::jsonb END) AS e(item) "
+            f"WHERE f.id = {latest} AND e.item ->> 'requested' IN ('yes', 'default') AND e.item ->> 'dataset' = %s)"
+        )
+    return (
+        f"EXISTS (SELECT 1 FROM {form} f, json_each(f.result, '$.tables') e WHERE f.id = {latest} "  # noqa: S608
+        f"AND json_extract(e.value, '$.requested') IN ('yes', 'default') AND json_extract(e.value, '$.dataset') = %s)"
+    )
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    q: str = ""
+    dataset: str = ""
+    organisation: str = ""
+    state: str = ""
+    flag: str = ""
+    accredited_from: date | None = None
+    accredited_to: date | None = None
+    ends_from: date | None = None
+    ends_to: date | None = None
+
+
+def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Application]:
+    """Every accredited project, with its datasets and flags for accreditation ending or ended."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=ENDING_SOON_DAYS)
+    queryset = with_people(Application.objects.filter(state__in=REGISTER_STATES, accredited_at__isnull=False))
+    queryset = queryset.annotate(
+        datasets=RawSQL(_datasets_sql(), [], output_field=CharField()),  # noqa: S611
+        flag=Case(
+            When(~Q(state=State.CLOSED) & Q(accreditation_ends_on__lt=today), then=Value("past_end")),
+            When(
+                ~Q(state=State.CLOSED) & Q(accreditation_ends_on__gte=today, accreditation_ends_on__lte=soon),
+                then=Value("ending_soon"),
+            ),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+    )
+    if filters.dataset:
+        queryset = queryset.annotate(
+            has_dataset=RawSQL(_has_dataset_sql(), [filters.dataset], output_field=BooleanField())  # noqa: S611
+        ).filter(has_dataset=True)
+    if filters.organisation:
+        queryset = queryset.filter(organisation=filters.organisation)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.flag:
+        queryset = queryset.filter(flag=filters.flag)
+    if filters.accredited_from:
+        queryset = queryset.filter(accredited_at__gte=Period(filters.accredited_from, filters.accredited_from).since)
+    if filters.accredited_to:
+        queryset = queryset.filter(accredited_at__lt=Period(filters.accredited_to, filters.accredited_to).until)
+    if filters.ends_from:
+        queryset = queryset.filter(accreditation_ends_on__gte=filters.ends_from)
+    if filters.ends_to:
+        queryset = queryset.filter(accreditation_ends_on__lte=filters.ends_to)
+    if filters.q:
+        queryset = queryset.filter(
+            Q(reference__icontains=filters.q)
+            | Q(title__icontains=filters.q)
+            | Q(coordinator_name__icontains=filters.q)
+            | Q(organisation__icontains=filters.q)
+        )
+    return queryset.order_by("-accredited_at", "reference")
+
+
+def register_flag_counts(today: date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=ENDING_SOON_DAYS)
+    open_projects = Application.objects.filter(state__in=[State.ACCREDITED, State.ACCESS_GRANTED])
+    return open_projects.aggregate(
+        ending_soon=Count("pk", filter=Q(accreditation_ends_on__gte=today, accreditation_ends_on__lte=soon)),
+        past_end=Count("pk", filter=Q(accreditation_ends_on__lt=today)),
+    )
+
+
+def organisations() -> list[str]:
+    return list(
+        ResearcherProfile.objects.exclude(organisation="")
+        .order_by("organisation")
+        .values_list("organisation", flat=True)
+        .distinct()
+    )
+
+
+def dataset_names() -> list[str]:
+    from applications.models import CatalogueDataset
+
+    return list(CatalogueDataset.objects.order_by("name").values_list("name", flat=True).distinct())
