@@ -60,6 +60,8 @@ check-services: $(VENV)/.requirements
 test: $(VENV)/.requirements-dev assets system-packages check-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# Each app imports only the layers below it, and the workbook core imports no Django (pyproject.toml).
+	$(BIN)/lint-imports
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(MANAGE) check --deploy --fail-level WARNING
 	# A fresh test database each time: a run that was interrupted may have left rows behind.
@@ -68,6 +70,7 @@ test: $(VENV)/.requirements-dev assets system-packages check-services
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.requirements-dev
 	$(BIN)/ruff check --fix .

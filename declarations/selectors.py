@@ -5,10 +5,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from applications.models import Application
-from applications.states import State
 from leo_access.permissions import has_permission
 
 from .models import Declaration, SignedDeclarationDocument
@@ -24,18 +21,6 @@ def own_declaration(user, application: Application) -> Declaration | None:
         .select_related("text", "application")
         .first()
     )
-
-
-def pending_declarations_for(user) -> QuerySet[Declaration]:
-    """Unsigned declarations of applications the person is still a current member of, awaiting signature."""
-    return Declaration.objects.filter(
-        member=user,
-        signed_at__isnull=True,
-        withdrawn_at__isnull=True,
-        application__state=State.ACCREDITED,
-        application__team_members__user=user,
-        application__team_members__status="accepted",
-    ).select_related("application")
 
 
 def declaration_for_download(user, declaration_id) -> Declaration | None:
@@ -60,10 +45,6 @@ def application_documents(application: Application) -> list[SignedDeclarationDoc
             "declaration__member", "declaration__text"
         )
     )
-
-
-def declarations_of(application: Application) -> list[Declaration]:
-    return list(application.declarations.filter(withdrawn_at__isnull=True).select_related("member", "document", "text"))
 
 
 def archive(application: Application) -> tuple[bytes, int]:

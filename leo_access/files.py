@@ -1,8 +1,8 @@
 """Stored files leave the service only through views that have checked permission first.
 
 In production a web server in front of gunicorn can send the bytes itself: set PROTECTED_MEDIA_ACCEL_PREFIX to
-the path of an `internal` location that maps to MEDIA_ROOT (see docs/deployment.md), and the view answers
-with an `X-Accel-Redirect` header instead of streaming the file through Python. MEDIA_ROOT is never
+the path of an `internal` location that maps to MEDIA_ROOT (README.md, "Security", shows it for nginx), and the
+view answers with an `X-Accel-Redirect` header instead of streaming the file through Python. MEDIA_ROOT is never
 published under a public URL.
 """
 
