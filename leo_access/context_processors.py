@@ -11,6 +11,7 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "accreditation_service_name": settings.ACCREDITATION_SERVICE_NAME,
         "accreditation_service_short_name": settings.ACCREDITATION_SERVICE_SHORT_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
         "navigation": navigation_for(request),
         "accreditation_warning": _warning(request),
     }

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import profile, views
+from . import error_pages, profile, views
+
+handler400 = error_pages.bad_request
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error
 
 urlpatterns = [
     path("", views.home, name="home"),

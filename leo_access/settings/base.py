@@ -49,6 +49,8 @@ SERVICE_NAME = "Apply for LEO data access"
 # ONS renames its systems (RAS became PASS in 2024): the names shown to people live here.
 ACCREDITATION_SERVICE_NAME = env.str("ACCREDITATION_SERVICE_NAME", default="Research Accreditation Service")
 ACCREDITATION_SERVICE_SHORT_NAME = env.str("ACCREDITATION_SERVICE_SHORT_NAME", default="RAS")
+# Where people write for help: shown in the beta banner, the footer, the accessibility statement and error pages.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="leo-access-support@example.org")
 
 INSTALLED_APPS = [
     "leo_access.admin_config.LeoAdminConfig",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "leo_access.idle_sessions.IdleTimeoutMiddleware",
     "leo_access.audit.context.CurrentRequestMiddleware",
     "leo_access.second_factor.StaffSecondFactorMiddleware",
+    "leo_access.error_pages.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "leo_access.urls"
