@@ -40,6 +40,18 @@ from .applications import GENERATED_MIX, ORGANISATIONS, Staff, plan_history
 from .forms import ensure_demo_catalogue, filled_form
 
 BATCH = 2000
+# What a generated application's history is written to, in this order (each refers to those before it).
+HISTORY_MODELS = (
+    TeamMember,
+    VariableRequestForm,
+    ApplicationEvent,
+    DepartmentReview,
+    Query,
+    Declaration,
+    StageDurationStale,
+)
+# Every table the generator writes: their planner statistics are refreshed when it ends.
+WRITTEN_MODELS = (User, User.groups.through, ResearcherProfile, Application, ReferenceCounter, *HISTORY_MODELS)
 SHARED_FORM_NAME = "variable-request-forms/generated/shared-generated-form.xlsx"
 
 
@@ -63,12 +75,13 @@ def generate(count: int, by_role: dict[Role, list[User]], *, seed: int = 2026) -
 
 def _refresh_statistics():
     """After a bulk load the planner's row estimates are stale, and index-only scans still visit the table, until
-    autovacuum gets round to it; VACUUM needs to be outside a transaction, ANALYZE alone does not."""
+    autovacuum gets round to it: every table written is analysed (the users' too, which people searches read).
+    VACUUM needs to be outside a transaction, ANALYZE alone does not."""
     if connection.vendor != "postgresql":
         return
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
-        for model in (Application, ApplicationEvent, TeamMember, DepartmentReview):
+        for model in WRITTEN_MODELS:
             cursor.execute(f'{command} "{model._meta.db_table}"')
 
 
@@ -206,15 +219,7 @@ def _batch(size, offset, rng, staff, researchers, states, weights, form_data, re
         StageDurationStale(application_id=application_id)
         for application_id in dict.fromkeys(e.application_id for e in rows[ApplicationEvent] if changes_stage_times(e))
     ]
-    for model in (
-        TeamMember,
-        VariableRequestForm,
-        ApplicationEvent,
-        DepartmentReview,
-        Query,
-        Declaration,
-        StageDurationStale,
-    ):
+    for model in HISTORY_MODELS:
         model.objects.bulk_create(rows[model], batch_size=BATCH)
 
 
