@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.close_ended_projects",
         "schedule": timedelta(hours=24),
     },
+    # The dashboard is read from what this stores; pages never work it out.
+    "refresh-dashboard": {
+        "task": "reviews.tracking.tasks.refresh_dashboard",
+        "schedule": timedelta(minutes=1),
+    },
     "delete-expired-exports": {
         "task": "reviews.tracking.tasks.delete_expired_exports",
         "schedule": timedelta(hours=1),

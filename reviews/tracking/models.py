@@ -1,4 +1,5 @@
-"""Exports too large to build during a request: built by a worker, kept for a while, then deleted."""
+"""What the worker works out for the tracking pages: exports too large to build during a request, the stored
+stage times, and the dashboard itself."""
 
 import uuid
 
@@ -62,6 +63,30 @@ class Export(models.Model):
     def filename(self) -> str:
         stamp = self.requested_at.strftime("%Y%m%d-%H%M") if self.requested_at else "export"
         return f"leo-{self.kind}-{stamp}.{self.format}"
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard for one period, as the worker last worked it out: its tables rendered and its charts drawn.
+
+    Pages only read it. The default period (the last twelve months) is worked out again every minute by beat;
+    another period when a page first asks for it, and again when a page finds it older than
+    TRACKING_DASHBOARD_CACHE_SECONDS.
+    """
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    computed_at = models.DateTimeField()
+    now_html = models.TextField()
+    period_html = models.TextField()
+    funnel_svg = models.TextField()
+    throughput_svg = models.TextField()
+    stage_days_svg = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period_start", "period_end"], name="one_dashboard_per_period")]
+
+    def __str__(self):
+        return f"Dashboard {self.period_start} to {self.period_end}, as of {self.computed_at:%Y-%m-%d %H:%M}"
 
 
 # Event kinds that end a department's part of department review (the stage times read them).

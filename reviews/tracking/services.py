@@ -1,17 +1,22 @@
-"""Writes for tracking: the stored stage times, and asking for a large export, building it and deleting it when
-it expires."""
+"""Writes for tracking: the stored stage times, the stored dashboard, and asking for a large export, building it
+and deleting it when it expires. The worker does the heavy parts; pages only ask for them."""
 
 import logging
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import exports, forms
-from .models import Export, StageDuration, StageDurationStale
+from leo_access.queueing import queue_once
+
+from . import charts, exports, forms, selectors
+from .models import DashboardSnapshot, Export, StageDuration, StageDurationStale
 from .selectors.statistics import durations_sql
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,70 @@ def refresh_stage_times() -> None:
             f"WITH {durations_sql(chosen)} INSERT INTO {stored} ({columns}) SELECT {columns} FROM durations"  # noqa: S608
         )
         cursor.execute(f"DELETE FROM {stale}")  # noqa: S608
+
+
+# A period nobody has asked about for this long is forgotten (the default period is worked out every minute).
+FORGET_PERIODS_AFTER = timedelta(days=1)
+
+
+def period_key(period: selectors.Period) -> str:
+    return f"{period.start.isoformat()}/{period.end.isoformat()}"
+
+
+def refresh_dashboard(*, period: selectors.Period | None = None) -> DashboardSnapshot:
+    """Work out the dashboard for `period` (by default the last twelve months) and store it, charts and all."""
+    period = period or selectors.Period.last_months()
+    refresh_stage_times()
+    figures = selectors.dashboard_figures(period)
+    context = {
+        **figures,
+        "chart_query": urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()}),
+        "bucket_labels": selectors.bucket_labels(),
+        "throughput_kinds": selectors.THROUGHPUT,
+    }
+    snapshot, _ = DashboardSnapshot.objects.update_or_create(
+        period_start=period.start,
+        period_end=period.end,
+        defaults={
+            "computed_at": figures["computed_at"],
+            "now_html": render_to_string("reviews/tracking/includes/dashboard_now.html", context),
+            "period_html": render_to_string("reviews/tracking/includes/dashboard_period.html", context),
+            "funnel_svg": charts.funnel(figures["funnel"]).decode(),
+            "throughput_svg": charts.throughput(figures["months"]).decode(),
+            "stage_days_svg": charts.stage_days(figures["times"]).decode(),
+        },
+    )
+    cache.delete(_queued_key(period))
+    return snapshot
+
+
+def forget_unused_dashboards(now=None) -> int:
+    """Drop the stored dashboards of periods nobody has asked for lately (never the default period's)."""
+    default = selectors.Period.last_months()
+    cutoff = (now or timezone.now()) - FORGET_PERIODS_AFTER
+    stale = DashboardSnapshot.objects.filter(computed_at__lt=cutoff).exclude(
+        period_start=default.start, period_end=default.end
+    )
+    return stale.delete()[0]
+
+
+def _queued_key(period: selectors.Period) -> str:
+    return f"tracking:dashboard-queued:{period_key(period)}"
+
+
+def request_dashboard(*, period: selectors.Period) -> bool:
+    """Ask the worker to work out the dashboard for `period`, once however many pages ask meanwhile.
+
+    Writes nothing to the database, so a page may call it. With tasks run in-process (the embedded default)
+    the dashboard is stored by the time this returns."""
+    from .tasks import refresh_dashboard as task
+
+    # Asked for at most once per TRACKING_DASHBOARD_CACHE_SECONDS (and per minute): the mark lapses by itself, so a
+    # refresh lost with its worker is asked for again by a later page; the worker clears it when it has stored one.
+    seconds = max(1, min(settings.TRACKING_DASHBOARD_CACHE_SECONDS, 60))
+    if not cache.add(_queued_key(period), True, timeout=seconds):
+        return False
+    return queue_once(task, period_key(period))
 
 
 def table_for(kind: str, filters: dict) -> exports.Table:

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -9,12 +10,10 @@ from csp.constants import NONE
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -44,44 +43,24 @@ def allowed(action):
     return decorator
 
 
-def dashboard_sections(period: selectors.Period) -> dict:
-    """The dashboard's figures, and their tables rendered, kept together for TRACKING_DASHBOARD_CACHE_SECONDS.
-
-    Stage times read the whole event log, which takes a while with a hundred thousand applications;
-    nobody needs them to the second, so they are worked out at most once per period in that time, and the
-    page says when. The tables are rendered with them: they show nothing but these figures, so a cached
-    dashboard is one cache read, and the tables are never older than the figures the charts draw.
-    """
-
-    def compute():
-        services.refresh_stage_times()
-        figures = selectors.dashboard_figures(period)
-        context = {
-            **figures,
-            "chart_query": urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()}),
-            "bucket_labels": selectors.bucket_labels(),
-            "throughput_kinds": selectors.THROUGHPUT,
-        }
-        return {
-            "computed_at": figures["computed_at"],
-            "funnel": figures["funnel"],
-            "months": figures["months"],
-            "times": figures["times"],
-            "now_html": render_to_string("reviews/tracking/includes/dashboard_now.html", context),
-            "period_html": render_to_string("reviews/tracking/includes/dashboard_period.html", context),
-        }
-
-    seconds = settings.TRACKING_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    return cache.get_or_set(f"tracking:dashboard:{period.start}:{period.end}", compute, seconds)
+def stored_dashboard(period: selectors.Period):
+    """The dashboard the worker stored for the period, asking it for a fresh one when there is none yet or it is
+    older than TRACKING_DASHBOARD_CACHE_SECONDS. The page itself works nothing out and writes nothing."""
+    snapshot = selectors.stored_dashboard(period)
+    age = settings.TRACKING_DASHBOARD_CACHE_SECONDS
+    if snapshot is None or snapshot.computed_at < timezone.now() - timedelta(seconds=age):
+        services.request_dashboard(period=period)
+        if snapshot is None:
+            # Tasks run in-process (the embedded default): it is there now.
+            snapshot = selectors.stored_dashboard(period)
+    return snapshot
 
 
 @allowed("tracking.view")
 def dashboard(request):
     form = PeriodForm(request.GET or None)
     period = form.period()
-    sections = dashboard_sections(period)
+    snapshot = stored_dashboard(period)
     return render(
         request,
         "reviews/tracking/dashboard.html",
@@ -89,9 +68,10 @@ def dashboard(request):
             "form": form if form.is_bound else None,
             "period_form": form,
             "period": period,
-            "computed_at": sections["computed_at"],
-            "now_html": mark_safe(sections["now_html"]),  # noqa: S308 - rendered from our templates, escaped there
-            "period_html": mark_safe(sections["period_html"]),  # noqa: S308
+            "snapshot": snapshot,
+            "computed_at": snapshot.computed_at if snapshot else None,
+            "now_html": mark_safe(snapshot.now_html) if snapshot else "",  # noqa: S308 - rendered from our templates
+            "period_html": mark_safe(snapshot.period_html) if snapshot else "",  # noqa: S308
         },
     )
 
@@ -109,11 +89,13 @@ _chart_policy = csp_replace(
 )
 
 
-def _figures(request) -> dict:
-    return dashboard_sections(PeriodForm(request.GET or None).period())
+# What a chart shows while its period's figures are still being worked out: its frame, saying there is no data.
+_EMPTY_CHARTS = {"funnel_svg": charts.funnel, "throughput_svg": charts.throughput, "stage_days_svg": charts.stage_days}
 
 
-def _svg(content: bytes) -> HttpResponse:
+def _chart(request, name: str) -> HttpResponse:
+    snapshot = stored_dashboard(PeriodForm(request.GET or None).period())
+    content = getattr(snapshot, name) if snapshot else _EMPTY_CHARTS[name]([])
     response = HttpResponse(content, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -122,19 +104,19 @@ def _svg(content: bytes) -> HttpResponse:
 @allowed("tracking.view")
 @_chart_policy
 def funnel_chart(request):
-    return _svg(charts.funnel(_figures(request)["funnel"]))
+    return _chart(request, "funnel_svg")
 
 
 @allowed("tracking.view")
 @_chart_policy
 def throughput_chart(request):
-    return _svg(charts.throughput(_figures(request)["months"]))
+    return _chart(request, "throughput_svg")
 
 
 @allowed("tracking.view")
 @_chart_policy
 def stage_days_chart(request):
-    return _svg(charts.stage_days(_figures(request)["times"]))
+    return _chart(request, "stage_days_svg")
 
 
 @allowed("tracking.view")

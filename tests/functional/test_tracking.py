@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 from applications.models import Application
 from applications.states import State
 from leo_access.roles import Role
+from reviews.tracking import services
+from reviews.tracking.selectors import Period
 from tests.factories import PASSWORD, ApplicationFactory, staff
 from tests.integration.tracking.conftest import BASE, _finish, _move, _start, day
 
@@ -22,6 +25,8 @@ def test_an_admin_follows_a_count_to_its_list_and_exports_it(page):
     for number in range(2):
         application = ApplicationFactory(form=False, title=f"=Waiting study {number}")
         Application.objects.filter(pk=application.pk).update(state=State.PANEL_REVIEW)
+    # The worker stores the dashboard (reviews.tracking.tasks.refresh_dashboard); the page only reads it.
+    services.refresh_dashboard(period=Period(date(2025, 12, 1), day(60).date()))
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
 

@@ -9,6 +9,7 @@ from .dashboard import (
     department_counts,
     overdue,
     state_counts,
+    stored_dashboard,
 )
 from .lists import ApplicationFilters, applications, with_people
 from .periods import Period
@@ -69,6 +70,7 @@ __all__ = [
     "stage_times",
     "stage_times_sql",
     "state_counts",
+    "stored_dashboard",
     "throughput",
     "with_people",
 ]

@@ -15,6 +15,7 @@ from applications.models import Application, DepartmentReview
 from applications.states import State
 from leo_access.roles import Department
 
+from ..models import DashboardSnapshot
 from .periods import Period
 from .register import register_flag_counts
 from .statistics import funnel, stage_times, throughput
@@ -112,3 +113,8 @@ def dashboard_figures(period: Period) -> dict:
         "funnel": funnel(period),
         "flags": register_flag_counts(),
     }
+
+
+def stored_dashboard(period: Period) -> DashboardSnapshot | None:
+    """The dashboard the worker last stored for this period, if any: one query on its unique index."""
+    return DashboardSnapshot.objects.filter(period_start=period.start, period_end=period.end).first()
