@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from applications import clock, lifecycle
 from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
@@ -290,6 +291,12 @@ def create_meeting(*, by, date, members_present: str, independent_members: str):
     )
 
 
+def ensure_meeting_held(meeting: PanelMeeting, doing: str):
+    """A meeting's record is what happened at it, so nothing is decided or closed before the day it meets."""
+    if meeting.date > timezone.localdate(clock.now()):
+        raise InvalidInput(f"The {meeting} {doing} before its date.")
+
+
 def add_to_agenda(*, meeting_id, application_id, by):
     with transaction.atomic():
         meeting = PanelMeeting.objects.select_for_update().get(pk=meeting_id)
@@ -312,6 +319,7 @@ def record_agenda_decision(
         raise InvalidInput("This meeting is closed.")
     if item.outcome != AgendaItem.Outcome.PENDING:
         raise StaleState("The panel has already decided this item.", current_state=item.application.state)
+    ensure_meeting_held(meeting, "cannot decide anything")
     with transaction.atomic():
         if decision == "accredit":
             accredit_application(
@@ -342,6 +350,7 @@ def close_meeting(*, meeting_id, by):
         meeting = PanelMeeting.objects.select_for_update().get(pk=meeting_id)
         if meeting.status == PanelMeeting.Status.CLOSED:
             return meeting
+        ensure_meeting_held(meeting, "cannot be closed")
         meeting.status = PanelMeeting.Status.CLOSED
         meeting.closed_at = clock.now()
         meeting.save(update_fields=["status", "closed_at"])
