@@ -3,6 +3,8 @@ from django.db import models
 
 from applications.models import Application
 
+from .quorum import quorum_problem
+
 
 class Team(models.TextChoices):
     """The staff teams that each hold a queue."""
@@ -97,6 +99,10 @@ class PanelMeeting(models.Model):
     @property
     def independents(self) -> list[str]:
         return [line.strip() for line in self.independent_members.splitlines() if line.strip()]
+
+    @property
+    def quorum_problem(self) -> str | None:
+        return quorum_problem(self.members, self.independents)
 
 
 class AgendaItem(models.Model):
