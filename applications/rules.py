@@ -96,15 +96,21 @@ def team_problems(members: list[MemberFacts], end_date: date | None, today: date
                 Section.TEAM,
             )
         )
-    by_email = {m.email.lower(): m for m in accepted}
     for member in accepted:
-        reason = accreditation_problem(member, end_date, today)
-        if reason:
-            problems.append(Problem("accreditation", reason, Section.TEAM, {"email": member.email}))
-            continue
-        if member.accreditation_type == "provisional":
-            problems.extend(_supervision_problems(member, by_email, end_date, today))
+        problems.extend(member_problems(member, accepted, end_date, today))
     return problems
+
+
+def member_problems(member: MemberFacts, team: list[MemberFacts], end_date: date | None, today: date) -> list[Problem]:
+    """Why this member may not work on the project: their own accreditation must cover it to its end, and a
+    provisional member needs their supervisor among `team` (the accepted members). Submission and signing the
+    Individual Declaration both ask this."""
+    reason = accreditation_problem(member, end_date, today)
+    if reason:
+        return [Problem("accreditation", reason, Section.TEAM, {"email": member.email})]
+    if member.accreditation_type == "provisional":
+        return _supervision_problems(member, {m.email.lower(): m for m in team}, end_date, today)
+    return []
 
 
 def _supervision_problems(member, by_email, end_date, today) -> list[Problem]:

@@ -119,6 +119,12 @@ def member_facts(member: TeamMember) -> MemberFacts:
     )
 
 
+def current_member_facts(application: Application) -> list[MemberFacts]:
+    """The accepted members' facts: the team a provisional member's supervisor must belong to."""
+    members = application.current_members().select_related("user__researcher_profile__supervisor")
+    return [member_facts(m) for m in members]
+
+
 def submission_facts(application: Application) -> SubmissionFacts:
     members = list(
         application.team_members.select_related("user__researcher_profile__supervisor").exclude(

@@ -10,8 +10,8 @@ from django.utils import timezone
 from applications import clock, lifecycle
 from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
 from applications.models import Application
-from applications.rules import Problem, accreditation_problem
-from applications.selectors import member_facts
+from applications.rules import Problem, member_problems
+from applications.selectors import current_member_facts, member_facts
 from applications.states import State
 from leo_access.actors import SYSTEM
 
@@ -199,12 +199,13 @@ def sign_declaration(
             raise StaleState("This declaration is no longer needed.", current_state=application.state)
         if declaration.signed_at:
             raise StaleState("You have already signed this declaration.", current_state=application.state)
-        facts = member_facts(application.team_members.get(user=by))
-        problem = accreditation_problem(facts, None, timezone.localdate(clock.now()))
-        if problem:
-            raise GuardFailed(
-                "You cannot sign while your accreditation is not valid.", problems=[Problem("accreditation", problem)]
-            )
+        # The rules of submission again: accreditation may have lapsed, or a supervisor moved, since then.
+        facts = member_facts(application.team_members.select_related("user__researcher_profile").get(user=by))
+        problems = member_problems(
+            facts, current_member_facts(application), application.end_date, timezone.localdate(clock.now())
+        )
+        if problems:
+            raise GuardFailed("You cannot sign while your accreditation does not cover the project.", problems=problems)
         text = declaration.text or current_text()
         if text_sha256 is not None and text_sha256 != text.sha256:
             raise StaleState(

@@ -23,7 +23,10 @@ from leo_access.roles import Role
 from reviews.models import IntakeItem
 from reviews.services import (
     accredit_application,
+    add_to_agenda,
+    close_meeting,
     close_project,
+    create_meeting,
     pass_intake,
     query_application,
     record_department_decision,
@@ -182,15 +185,7 @@ def _step(application, step, staff, coordinator):
             reasons="The earnings variables requested are not needed for the research questions.",
         )
     elif step == "accredit":
-        today = timezone.localdate(clock.now())
-        accredit_application(
-            application_id=pk,
-            by=staff.panel,
-            meeting_date=today,
-            members_present="Chair (independent); ONS member; DfE official",
-            conditions="Outputs to be checked against the threshold of 10 observations.",
-            ends_on=application.end_date if application.end_date > today else today + timedelta(days=365),
-        )
+        accredit_at_meeting(application, staff)
     elif step == "sign":
         for declaration in Declaration.objects.filter(application_id=pk, signed_at__isnull=True):
             sign_declaration(declaration_id=declaration.pk, by=declaration.member)
@@ -200,6 +195,26 @@ def _step(application, step, staff, coordinator):
         withdraw_application(application_id=pk, by=coordinator, reason="The funding did not come through.")
     elif step == "reject_intake":
         reject_application(application_id=pk, by=staff.ras, reasons="The applicant is not accredited.")
+
+
+def accredit_at_meeting(application, staff):
+    """The panel meets that day with its quorum, accredits the application on its agenda and closes the meeting."""
+    today = timezone.localdate(clock.now())
+    meeting = create_meeting(
+        by=staff.panel,
+        date=today,
+        members_present="Chair (independent)\nONS member\nDfE official",
+        independent_members="Chair (independent)",
+    )
+    add_to_agenda(meeting_id=meeting.pk, application_id=application.pk, by=staff.panel)
+    accredit_application(
+        application_id=application.pk,
+        by=staff.panel,
+        meeting_id=meeting.pk,
+        conditions="Outputs to be checked against the threshold of 10 observations.",
+        ends_on=application.end_date if application.end_date > today else today + timedelta(days=365),
+    )
+    close_meeting(meeting_id=meeting.pk, by=staff.panel)
 
 
 DEMO_APPLICATIONS = [

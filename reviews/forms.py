@@ -73,56 +73,13 @@ class DepartmentForm(DecisionForm):
 
 
 class PanelForm(DecisionForm):
+    """Questions or a rejection outside a meeting. Accreditation is decided at a panel meeting (see AgendaDecisionForm),
+    where the quorum is checked."""
+
     choices = [
-        ("accredit", "Accredit the project"),
         ("query", "Send back to the applicant with questions"),
         ("reject", "Reject the application"),
     ]
-    meeting_date = GovukDateField(
-        label="Date of the panel meeting", required=False, require_all_fields=False, help_text="For example, 27 3 2026"
-    )
-    members_present = forms.CharField(
-        label="Panel members present",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="At least three, one of them independent.",
-    )
-    conditions = forms.CharField(
-        label="Conditions of accreditation (optional)",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    ends_on = GovukDateField(
-        label="Date accreditation ends", required=False, require_all_fields=False, help_text="For example, 31 3 2029"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(
-            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
-            Field.textarea("text"),
-            Field("meeting_date"),
-            Field.textarea("members_present"),
-            Field.textarea("conditions"),
-            Field("ends_on"),
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "accredit":
-            for name, message in [
-                ("meeting_date", "Enter the date of the panel meeting"),
-                ("members_present", "Enter the panel members present"),
-                ("ends_on", "Enter the date accreditation ends"),
-            ]:
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, message)
-            start, end = cleaned.get("meeting_date"), cleaned.get("ends_on")
-            if start and end and end <= start:
-                self.add_error("ends_on", "The date accreditation ends must be after the meeting date")
-        return cleaned
 
 
 class CloseForm(GovukForm):

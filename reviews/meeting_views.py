@@ -104,8 +104,13 @@ def agenda_item(request, meeting_id, item_id):
 @require_POST
 def close(request, meeting_id):
     _allowed(request, "reviews.manage_meetings")
-    meeting = services.close_meeting(meeting_id=get_object_or_404(PanelMeeting, pk=meeting_id).pk, by=request.user)
-    messages.success(request, f"The {meeting} is closed. Its record can now be downloaded.")
+    meeting = get_object_or_404(PanelMeeting, pk=meeting_id)
+    try:
+        meeting = services.close_meeting(meeting_id=meeting.pk, by=request.user)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The {meeting} is closed. Its record can now be downloaded.")
     return redirect(reverse("reviews:meeting", args=[meeting.pk]))
 
 

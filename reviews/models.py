@@ -4,6 +4,8 @@ from django.db import models
 from applications.models import Application
 from leo_access.teams import Team
 
+from .quorum import quorum_problem
+
 
 class Assignment(models.Model):
     """Who in a team is working on an application."""
@@ -88,6 +90,10 @@ class PanelMeeting(models.Model):
     @property
     def independents(self) -> list[str]:
         return [line.strip() for line in self.independent_members.splitlines() if line.strip()]
+
+    @property
+    def quorum_problem(self) -> str | None:
+        return quorum_problem(self.members, self.independents)
 
 
 class AgendaItem(models.Model):

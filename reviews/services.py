@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from applications import clock, lifecycle
 from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
@@ -15,6 +16,7 @@ from leo_access.roles import Department, department_of
 from leo_access.teams import TEAM_ROLES, Team, in_team
 
 from .models import AgendaItem, Assignment, IntakeCheck, IntakeItem, InternalNote, PanelMeeting
+from .quorum import quorum_problem
 
 
 def _required(text: str, message: str) -> str:
@@ -164,38 +166,50 @@ def accredit_application(
     *,
     application_id,
     by,
-    meeting_date: date,
-    members_present: str,
+    meeting_id,
     conditions: str = "",
     ends_on: date,
     expected_state: str | None = State.PANEL_REVIEW,
 ) -> Application:
-    members_present = _required(members_present, "Enter the panel members present.")
-    if not meeting_date or not ends_on:
-        raise InvalidInput("Enter the meeting date and the date accreditation ends.")
-    if ends_on <= meeting_date:
-        raise InvalidInput("The accreditation end date must be after the meeting date.")
+    """Accredit at a panel meeting: only a held, open meeting that meets the quorum accredits, and only what is on
+    its agenda and not yet decided there. The meeting's date and members become the accreditation's record."""
+    if not ends_on:
+        raise InvalidInput("Enter the date accreditation ends.")
+    conditions = (conditions or "").strip()
     with transaction.atomic():
+        meeting = _lock_meeting_for_decision(meeting_id)
         application = lifecycle.lock(application_id)
         lifecycle.ensure_state(application, expected_state)
         lifecycle.authorise(by, "application.accredit", application)
+        item = AgendaItem.objects.select_for_update().filter(meeting=meeting, application=application).first()
+        if item is None:
+            raise GuardFailed(
+                f"Put the application on the agenda of the {meeting} before the panel decides on it.",
+                problems=[Problem("not_on_agenda", f"{application.reference} is not on this meeting's agenda.")],
+            )
+        _ensure_pending(item, application)
+        if ends_on <= meeting.date:
+            raise InvalidInput("The accreditation end date must be after the meeting date.")
         lifecycle.apply(
             application,
             "accredit",
             by=by,
             action="application.accredit",
             kind="accredited",
-            comment=conditions.strip(),
+            comment=conditions,
             data={
-                "meeting_date": meeting_date.isoformat(),
-                "members_present": members_present,
+                "meeting_id": meeting.pk,
+                "meeting_date": meeting.date.isoformat(),
+                "members_present": "; ".join(meeting.members),
+                "independent_members": "; ".join(meeting.independents),
                 "ends_on": ends_on.isoformat(),
             },
-            meeting_date=meeting_date,
-            members_present=members_present,
-            conditions=conditions.strip(),
+            meeting_date=meeting.date,
+            members_present="; ".join(meeting.members),
+            conditions=conditions,
             ends_on=ends_on,
         )
+        _record_outcome(item, AgendaItem.Outcome.ACCREDITED, conditions)
     return application
 
 
@@ -273,19 +287,21 @@ def add_internal_note(*, application_id, by, text: str):
 def create_meeting(*, by, date, members_present: str, independent_members: str):
     members = [line.strip() for line in (members_present or "").splitlines() if line.strip()]
     independents = [line.strip() for line in (independent_members or "").splitlines() if line.strip()]
-    if len(members) < 3:
-        raise InvalidInput("A panel meeting needs at least three members present, one per line.")
-    if not independents:
-        raise InvalidInput("Name at least one independent member present.")
-    missing = [name for name in independents if name not in members]
-    if missing:
-        raise InvalidInput(f"Independent members must also be listed as present: {', '.join(missing)}.")
+    problem = quorum_problem(members, independents)
+    if problem:
+        raise InvalidInput(problem)
     if not date:
         raise InvalidInput("Enter the date of the meeting.")
     lifecycle.authorise(by, "reviews.manage_meetings", None)
     return PanelMeeting.objects.create(
         date=date, members_present="\n".join(members), independent_members="\n".join(independents), created_by=by
     )
+
+
+def _ensure_meeting_held(meeting: PanelMeeting, doing: str):
+    """A meeting's record is what happened at it, so nothing is decided or closed before the day it meets."""
+    if meeting.date > timezone.localdate(clock.now()):
+        raise InvalidInput(f"The {meeting} {doing} before its date.")
 
 
 def add_to_agenda(*, meeting_id, application_id, by):
@@ -300,37 +316,58 @@ def add_to_agenda(*, meeting_id, application_id, by):
     return item
 
 
+def _lock_meeting_for_decision(meeting_id) -> PanelMeeting:
+    """The meeting, locked, once it is sure it may decide: open, held, and quorate as recorded."""
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting_id)
+    if meeting.status != PanelMeeting.Status.OPEN:
+        raise InvalidInput("This meeting is closed.")
+    _ensure_meeting_held(meeting, "cannot decide anything")
+    problem = meeting.quorum_problem
+    if problem:
+        raise GuardFailed(
+            f"The {meeting} does not meet the panel's quorum, so it cannot decide.",
+            problems=[Problem("panel_quorum", problem)],
+        )
+    return meeting
+
+
+def _ensure_pending(item: AgendaItem, application: Application):
+    if item.outcome != AgendaItem.Outcome.PENDING:
+        raise StaleState("The panel has already decided this item.", current_state=application.state)
+
+
+def _record_outcome(item: AgendaItem, outcome: str, text: str):
+    AgendaItem.objects.filter(pk=item.pk).update(outcome=outcome, note=text.strip(), decided_at=clock.now())
+
+
 def record_agenda_decision(
     *, item_id, by, decision: str, text: str = "", ends_on=None, expected_state: str | None = State.PANEL_REVIEW
 ):
     """The panel's decision on one agenda item, made through the lifecycle with the meeting's record."""
-    item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
-    meeting = item.meeting
-    if meeting.status != PanelMeeting.Status.OPEN:
-        raise InvalidInput("This meeting is closed.")
-    if item.outcome != AgendaItem.Outcome.PENDING:
-        raise StaleState("The panel has already decided this item.", current_state=item.application.state)
+    item = AgendaItem.objects.get(pk=item_id)
+    if decision == "accredit":
+        accredit_application(
+            application_id=item.application_id,
+            by=by,
+            meeting_id=item.meeting_id,
+            conditions=text,
+            ends_on=ends_on,
+            expected_state=expected_state,
+        )
+        return AgendaItem.objects.get(pk=item.pk)
+    if decision not in ("reject", "query"):
+        raise InvalidInput("Choose a decision.")
     with transaction.atomic():
-        if decision == "accredit":
-            accredit_application(
-                application_id=item.application_id,
-                by=by,
-                meeting_date=meeting.date,
-                members_present="; ".join(meeting.members),
-                conditions=text,
-                ends_on=ends_on,
-                expected_state=expected_state,
-            )
-            outcome = AgendaItem.Outcome.ACCREDITED
-        elif decision == "reject":
+        _lock_meeting_for_decision(item.meeting_id)
+        item = AgendaItem.objects.select_for_update().select_related("application").get(pk=item.pk)
+        _ensure_pending(item, item.application)
+        if decision == "reject":
             reject_application(application_id=item.application_id, by=by, reasons=text, expected_state=expected_state)
             outcome = AgendaItem.Outcome.REJECTED
-        elif decision == "query":
+        else:
             query_application(application_id=item.application_id, by=by, questions=text, expected_state=expected_state)
             outcome = AgendaItem.Outcome.QUERIED
-        else:
-            raise InvalidInput("Choose a decision.")
-        AgendaItem.objects.filter(pk=item.pk).update(outcome=outcome, note=text.strip(), decided_at=clock.now())
+        _record_outcome(item, outcome, text)
     return AgendaItem.objects.get(pk=item.pk)
 
 
@@ -340,6 +377,7 @@ def close_meeting(*, meeting_id, by):
         meeting = PanelMeeting.objects.select_for_update().get(pk=meeting_id)
         if meeting.status == PanelMeeting.Status.CLOSED:
             return meeting
+        _ensure_meeting_held(meeting, "cannot be closed")
         meeting.status = PanelMeeting.Status.CLOSED
         meeting.closed_at = clock.now()
         meeting.save(update_fields=["status", "closed_at"])

@@ -76,20 +76,11 @@ def department(request, pk):
 
 @login_required
 def panel(request, pk):
+    """Questions or a rejection from a panel member; the panel accredits only at a meeting (meeting_views)."""
     application = visible_application(request, pk)
 
     def decide(data, seen):
-        if data["decision"] == "accredit":
-            services.accredit_application(
-                application_id=pk,
-                by=request.user,
-                meeting_date=data["meeting_date"],
-                members_present=data["members_present"],
-                conditions=data["conditions"],
-                ends_on=data["ends_on"],
-                expected_state=seen,
-            )
-        elif data["decision"] == "query":
+        if data["decision"] == "query":
             services.query_application(application_id=pk, by=request.user, questions=data["text"], expected_state=seen)
         else:
             services.reject_application(application_id=pk, by=request.user, reasons=data["text"], expected_state=seen)
@@ -100,7 +91,7 @@ def panel(request, pk):
         action="application.accredit",
         form=PanelForm(request.POST or None),
         template="reviews/decision.html",
-        extra={"heading": "Record the panel's decision"},
+        extra={"heading": "Send questions or reject", "meetings_url": reverse("reviews:meetings")},
         perform=decide,
         done_url=reverse("reviews:review", args=[pk]),
     )

@@ -10,10 +10,12 @@ from declarations.models import Declaration
 from declarations.services import sign_declaration
 from leo_access.models import User
 from leo_access.roles import Role
-from reviews.models import IntakeItem
+from reviews.models import IntakeItem, PanelMeeting
 from reviews.services import (
     accredit_application,
+    add_to_agenda,
     close_project,
+    create_meeting,
     pass_intake,
     query_application,
     record_department_decision,
@@ -77,6 +79,29 @@ def pass_checked_intake(application, ras):
     pass_intake(application_id=application.pk, by=ras)
 
 
+def quorate_meeting(panel: User, *, on: date | None = None) -> PanelMeeting:
+    return create_meeting(
+        by=panel,
+        date=on or date.today(),
+        members_present="Chair\nIndependent member\nDfE official",
+        independent_members="Independent member",
+    )
+
+
+def accredit_at_meeting(application, panel: User, *, by: User | None = None, ends_on: date | None = None):
+    """Accredit as the panel does: at a quorate meeting with the application on its agenda. `by` records the
+    decision (a panel member unless a test says otherwise); returns the meeting."""
+    meeting = quorate_meeting(panel)
+    add_to_agenda(meeting_id=meeting.pk, application_id=application.pk, by=panel)
+    accredit_application(
+        application_id=application.pk,
+        by=by or panel,
+        meeting_id=meeting.pk,
+        ends_on=ends_on or date.today() + timedelta(days=3 * 365),
+    )
+    return meeting
+
+
 def advance(application: Application, state: str, people: People) -> Application:
     """Take a draft to `state` along the usual path, with every event recorded."""
     coordinator = coordinator_of(application)
@@ -102,14 +127,7 @@ def advance(application: Application, state: str, people: People) -> Application
     approve(application, people, "dfe", "hmrc", "dwp")
     if state == State.PANEL_REVIEW:
         return reload(application)
-    accredit_application(
-        application_id=application.pk,
-        by=people.panel,
-        meeting_date=date.today(),
-        members_present="Chair; Independent member; DfE official",
-        conditions="",
-        ends_on=date.today() + timedelta(days=3 * 365),
-    )
+    accredit_at_meeting(application, people.panel)
     if state == State.ACCREDITED:
         return reload(application)
     for declaration in Declaration.objects.filter(application=application):

@@ -1,8 +1,11 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from applications.models import ApplicationEvent
 from applications.states import State
+from reviews.models import PanelMeeting
 from tests.factories import coordinator_of
 from tests.lifecycle import People, advance, application_with_member, reload
 
@@ -145,15 +148,25 @@ def test_query_and_resubmit_through_the_pages(client, people):
 def test_the_panel_accredits_with_its_meeting_record(client, people):
     application = advance(application_with_member()[0], State.PANEL_REVIEW, people)
     client.force_login(people.panel)
+    today = date.today()
+    client.post(
+        reverse("reviews:meetings"),
+        {
+            "date_0": str(today.day),
+            "date_1": str(today.month),
+            "date_2": str(today.year),
+            "members_present": "Chair\nIndependent member\nDfE official",
+            "independent_members": "Independent member",
+        },
+    )
+    meeting = PanelMeeting.objects.get()
+    client.post(reverse("reviews:meeting", args=[meeting.pk]), {"application": application.pk})
+    item = meeting.agenda.get()
     response = client.post(
-        reverse("reviews:panel", args=[application.pk]),
+        reverse("reviews:agenda_item", args=[meeting.pk, item.pk]),
         {
             "decision": "accredit",
-            "meeting_date_0": "3",
-            "meeting_date_1": "12",
-            "meeting_date_2": "2026",
-            "members_present": "Chair; independent member; DfE official",
-            "conditions": "",
+            "text": "",
             "ends_on_0": "31",
             "ends_on_1": "3",
             "ends_on_2": "2029",

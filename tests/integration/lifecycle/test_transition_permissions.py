@@ -12,9 +12,9 @@ from applications.services import resubmit_application, submit_application, with
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import grant_access
+from leo_access.roles import Role
 from reviews.models import IntakeItem
 from reviews.services import (
-    accredit_application,
     close_project,
     pass_intake,
     query_application,
@@ -22,8 +22,8 @@ from reviews.services import (
     reject_application,
     tick_intake_items,
 )
-from tests.factories import coordinator_of
-from tests.lifecycle import People, advance, application_with_member, reload
+from tests.factories import coordinator_of, staff
+from tests.lifecycle import People, accredit_at_meeting, advance, application_with_member, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,8 @@ ACTORS = ["coordinator", "member", "outsider", "ras", "dfe", "hmrc", "dwp", "pan
 
 
 def accredit(app, by):
-    accredit_application(
-        application_id=app.pk,
-        by=by,
-        meeting_date=date.today(),
-        members_present="Chair; independent member",
-        ends_on=date.today() + timedelta(days=700),
-    )
+    # The meeting and its agenda are set up by a panel member; the accreditation itself is the action under test.
+    accredit_at_meeting(app, staff(Role.PANEL_MEMBER), by=by, ends_on=date.today() + timedelta(days=700))
 
 
 def checked_then_passed(app, by):
