@@ -5,4 +5,9 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
 
     def ready(self):
+        from leo_access import warmup
+
         from . import signals  # noqa: F401
+        from .warmup import catalogue_and_readers
+
+        warmup.register(catalogue_and_readers, kinds=(warmup.WORKER,))
