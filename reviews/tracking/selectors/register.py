@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -14,10 +12,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length, Replace, Substr
 from django.utils import timezone
 
-from applications.models import Application, VariableRequestForm
+from applications.models import Application, joined
 from applications.states import State
 from leo_access.models import ResearcherProfile
 
@@ -28,42 +26,14 @@ REGISTER_STATES = [State.ACCREDITED, State.ACCESS_GRANTED, State.CLOSED]
 ENDING_SOON_DAYS = 90
 
 
-def _datasets_sql() -> str:
-    """The datasets requested (yes or default variables) in an application's latest form, as one text."""
-    form = VariableRequestForm._meta.db_table
-    application = Application._meta.db_table
-    latest = (
-        f"(SELECT f2.id FROM {form} f2 WHERE f2.application_id = {application}.id ORDER BY f2.version DESC LIMIT 1)"  # noqa: S608
-    )
-    if connection.vendor == "postgresql":
-        return (
-            f"(SELECT string_agg(DISTINCT e.item ->> 'dataset', '; ' ORDER BY e.item ->> 'dataset') "  # noqa: S608
-            f"FROM {form} f CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(f.result -> 'tables') "
-            f"= 'array' THEN f.result -> 'tables' ELSE '[]'::jsonb END) AS e(item) "
-            f"WHERE f.id = {latest} AND e.item ->> 'requested' IN ('yes', 'default'))"
-        )
-    return (
-        f"(SELECT group_concat(dataset, '; ') FROM (SELECT DISTINCT json_extract(e.value, '$.dataset') AS dataset "  # noqa: S608
-        f"FROM {form} f, json_each(f.result, '$.tables') e WHERE f.id = {latest} "
-        f"AND json_extract(e.value, '$.requested') IN ('yes', 'default') ORDER BY 1))"
-    )
-
-
-def _has_dataset_sql() -> str:
-    form = VariableRequestForm._meta.db_table
-    application = Application._meta.db_table
-    latest = (
-        f"(SELECT f2.id FROM {form} f2 WHERE f2.application_id = {application}.id ORDER BY f2.version DESC LIMIT 1)"  # noqa: S608
-    )
-    if connection.vendor == "postgresql":
-        return (
-            f"EXISTS (SELECT 1 FROM {form} f CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN "  # noqa: S608
-            f"jsonb_typeof(f.result -> 'tables') = 'array' THEN f.result -> 'tables' ELSE '[]'::jsonb END) AS e(item) "
-            f"WHERE f.id = {latest} AND e.item ->> 'requested' IN ('yes', 'default') AND e.item ->> 'dataset' = %s)"
-        )
-    return (
-        f"EXISTS (SELECT 1 FROM {form} f, json_each(f.result, '$.tables') e WHERE f.id = {latest} "  # noqa: S608
-        f"AND json_extract(e.value, '$.requested') IN ('yes', 'default') AND json_extract(e.value, '$.dataset') = %s)"
+def _datasets_text():
+    """The datasets of the application's current form (`Application.requested_datasets`, `|LEO|NPD|`) as
+    `LEO; NPD`."""
+    column = "requested_datasets"
+    return Case(
+        When(**{column: ""}, then=Value("")),
+        default=Replace(Substr(column, 2, Length(column) - 2), Value("|"), Value("; ")),
+        output_field=CharField(),
     )
 
 
@@ -86,7 +56,7 @@ def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Ap
     soon = today + timedelta(days=ENDING_SOON_DAYS)
     queryset = with_people(Application.objects.filter(state__in=REGISTER_STATES, accredited_at__isnull=False))
     queryset = queryset.annotate(
-        datasets=RawSQL(_datasets_sql(), [], output_field=CharField()),  # noqa: S611
+        datasets=_datasets_text(),
         flag=Case(
             When(~Q(state=State.CLOSED) & Q(accreditation_ends_on__lt=today), then=Value("past_end")),
             When(
@@ -98,9 +68,7 @@ def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Ap
         ),
     )
     if filters.dataset:
-        queryset = queryset.annotate(
-            has_dataset=RawSQL(_has_dataset_sql(), [filters.dataset], output_field=BooleanField())  # noqa: S611
-        ).filter(has_dataset=True)
+        queryset = queryset.filter(requested_datasets__contains=joined([filters.dataset]))
     if filters.organisation:
         queryset = queryset.filter(organisation=filters.organisation)
     if filters.state:

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from applications.models import Application, DepartmentReview
 from applications.states import State
+from applications.validation import record_requested_datasets
 from leo_access.models import ResearcherProfile
 from leo_access.roles import Role
 from reviews.tracking import exports, selectors
@@ -40,6 +41,7 @@ def accredited(*, ends_in_days, state=State.ACCESS_GRANTED, organisation="Univer
             ]
         }
         form.save()
+        record_requested_datasets(application.pk, form.result)  # as checking the form does
     Application.objects.filter(pk=application.pk).update(
         state=state,
         accredited_at=timezone.now() - timedelta(days=30),
@@ -147,6 +149,7 @@ def test_register_filters_and_datasets():
     newer = add_form(hesa)
     newer.result = {"tables": [{"dataset": "UCAS", "table": "UCAS", "requested": "yes"}]}
     newer.save()
+    record_requested_datasets(hesa.pk, newer.result)
     assert references(selectors.register(RegisterFilters(dataset="HESA"))) == []
     org = RegisterFilters(organisation="Institute for Fiscal Research")
     assert references(selectors.register(org)) == [npd.reference]
