@@ -19,9 +19,10 @@ from django.utils.dateparse import parse_datetime
 from applications.models import Application, TeamMember, department_queue, joined, queue_stage, split
 from applications.states import State
 from leo_access.models import ResearcherProfile
+from leo_access.permissions import has_permission, hidden_note_roles
 from leo_access.roles import department_of
 
-from .models import Assignment, Team
+from .models import Assignment, InternalNote, Team
 from .teams import DEPARTMENT_TEAMS, teams_of
 
 STAGE_OF_TEAM = {
@@ -382,3 +383,13 @@ def requested_tables(form, department: str | None) -> list[dict]:
         if table["requested"] in ("yes", "default")
     ]
     return sorted(rows, key=lambda row: not row["own"])
+
+
+def notes_for(user, application) -> QuerySet[InternalNote]:
+    """The internal notes on an application this person may read (`permissions.may_read_note`): a department's
+    notes for that department, RAS and admins; other staff notes for every member of staff; none for anyone else.
+    """
+    hidden = hidden_note_roles(user)
+    if hidden is None or not has_permission(user, "application.view", application):
+        return InternalNote.objects.none()
+    return application.internal_notes.exclude(author_role__in=hidden).select_related("author")
