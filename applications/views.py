@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leo_access.audit import services as audit
-from leo_access.permissions import has_permission
+from leo_access.permissions import has_permission, holds_current_stage
 from leo_access.roles import is_staff_member
 
 from . import selectors, services
@@ -29,7 +29,12 @@ def visible_application(request, pk):
     if application is None:
         raise Http404("No such application")
     if is_staff_member(request.user):
-        audit.record_application_opened(request=request, application=application, page=_page_name(request))
+        audit.record_application_opened(
+            request=request,
+            application=application,
+            page=_page_name(request),
+            outside_stage=not holds_current_stage(request.user, application),
+        )
     return application
 
 

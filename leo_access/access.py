@@ -38,7 +38,7 @@ URL_ACCESS: dict[str, Access] = {
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
     "profile": Access("application.list_own", note="A researcher's profile and accreditation"),
-    # Applications, the researcher's side (staff may read every application)
+    # Applications, the researcher's side (staff may read every application once submitted; drafts are the team's)
     "applications:list": Access("application.list_own"),
     "applications:create": Access("application.create"),
     "applications:detail": Access("application.view", APPLICATION, refused=404),

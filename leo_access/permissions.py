@@ -34,8 +34,41 @@ def is_declarant(user, declaration) -> bool:
     return declaration.member_id == user.pk
 
 
+def was_submitted(application) -> bool:
+    """Submitted at least once. A draft that never was (even one withdrawn since) is its team's alone."""
+    return application.submitted_at is not None and application.state != "draft"
+
+
 def member_or_staff(user, application) -> bool:
-    return bool(roles_of(user) & STAFF_ROLES) or application.is_member(user)
+    """The application's team always; staff only once it has been submitted."""
+    if roles_of(user) & STAFF_ROLES and was_submitted(application):
+        return True
+    return application.is_member(user)
+
+
+# Internal notes written by a department's reviewers are that department's; RAS officers and admins also read
+# them. Notes written in any other role are read by every member of staff who may see the application.
+# Applicants never read internal notes.
+READ_EVERY_NOTE = frozenset({Role.RAS_OFFICER, Role.ADMIN})
+DEPARTMENT_NOTE_ROLES = frozenset(role.value for role in REVIEWER_ROLES)
+
+
+def hidden_note_roles(user) -> frozenset[str] | None:
+    """The author roles whose internal notes this person may not read; None when they may read none at all."""
+    held = roles_of(user)
+    if not held & STAFF_ROLES:
+        return None
+    if held & READ_EVERY_NOTE:
+        return frozenset()
+    return DEPARTMENT_NOTE_ROLES - {role.value for role in held & REVIEWER_ROLES}
+
+
+def may_read_note(user, note) -> bool:
+    """May this person read this internal note? `reviews.selectors.notes_for` applies the same rule in SQL."""
+    hidden = hidden_note_roles(user)
+    if hidden is None or note.author_role in hidden:
+        return False
+    return has_permission(user, "application.view", note.application)
 
 
 @dataclass(frozen=True)

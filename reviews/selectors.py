@@ -20,10 +20,11 @@ from applications import service_levels
 from applications.models import Application, TeamMember, department_queue, joined, queue_stage, split
 from applications.states import State
 from leo_access.models import ResearcherProfile
+from leo_access.permissions import has_permission, hidden_note_roles
 from leo_access.roles import department_of
 from leo_access.teams import DEPARTMENT_TEAMS, TEAM_STAGES, Team, teams_of
 
-from .models import Assignment
+from .models import Assignment, InternalNote
 
 SORTS = {
     "waiting": ("stage_entered_at", "Waiting longest"),
@@ -352,3 +353,13 @@ def requested_tables(form, department: str | None) -> list[dict]:
         if table["requested"] in ("yes", "default")
     ]
     return sorted(rows, key=lambda row: not row["own"])
+
+
+def notes_for(user, application) -> QuerySet[InternalNote]:
+    """The internal notes on an application this person may read (`permissions.may_read_note`): a department's
+    notes for that department, RAS and admins; other staff notes for every member of staff; none for anyone else.
+    """
+    hidden = hidden_note_roles(user)
+    if hidden is None or not has_permission(user, "application.view", application):
+        return InternalNote.objects.none()
+    return application.internal_notes.exclude(author_role__in=hidden).select_related("author")

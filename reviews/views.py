@@ -127,7 +127,7 @@ def review(request, pk):
         application,
         department=department,
         ethics_items=ethics_answers(application),
-        notes=application.internal_notes.select_related("author"),
+        notes=selectors.notes_for(request.user, application),
         team=team,
         colleagues=selectors.colleagues(team) if team else [],
         assignments=application.assignments.select_related("assignee"),

@@ -48,6 +48,29 @@ def client():
     return Client()
 
 
+# The logs whose TRUNCATE triggers are disabled in the test database only.
+TRUNCATE_PROTECTED = ["applications_applicationevent", "leo_access_auditevent"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrated, but with the event and audit logs' TRUNCATE triggers disabled.
+
+    pytest-django empties the database after each transactional test with one TRUNCATE of every table, which
+    the triggers refuse, as they must in production. Only this database disables them; the tests of the
+    triggers enable them again inside a transaction that is rolled back.
+    """
+    from django.db import connection
+
+    from leo_access.append_only import truncate_trigger
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in TRUNCATE_PROTECTED:
+                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {truncate_trigger(table)}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _clean_test_media_and_queue():
     """Each run starts with an empty media folder and an empty test broker database."""

@@ -57,12 +57,14 @@ def record_download(*, request, what: str, application=None, filename: str = "")
     )
 
 
-def record_application_opened(*, request, application, page: str) -> AuditEvent:
+def record_application_opened(*, request, application, page: str, outside_stage: bool = False) -> AuditEvent:
+    """Staff opened an application; `outside_stage` when it was not at a stage their role holds."""
     return record(
         kind=AuditKind.APPLICATION_OPENED,
         by=request.user,
         request=request,
         application=application,
-        summary=f"Opened {application.reference or 'a draft application'} ({page})",
-        data={"path": request.path},
+        summary=f"Opened {application.reference or 'a draft application'} ({page})"
+        + (" outside their stage" if outside_stage else ""),
+        data={"path": request.path, "outside_stage": outside_stage},
     )
