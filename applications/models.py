@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -245,8 +246,9 @@ class Application(FSMModelMixin, models.Model):
         target=GET_STATE(_return_to_querying_stage, states=QUERYABLE_STATES),
         permission=_may("application.resubmit"),
     )
-    def resubmit(self, *, at):
-        self.stage_entered_at = at
+    def resubmit(self, *, at, time_at_stage: timedelta | None = None):
+        # The stage's clock resumes where the query stopped it: the time with the applicant does not count.
+        self.stage_entered_at = at - (time_at_stage or timedelta(0))
 
     @transition(
         field=state,
@@ -379,8 +381,11 @@ class Query(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_by_role = models.CharField(max_length=30)
     raised_at = models.DateTimeField()
-    # The data request as it stood when the query was raised (latest form's SHA-256).
+    # The data request as it stood when the query was raised (the current form's SHA-256).
     data_fingerprint = models.CharField(max_length=64, blank=True)
+    # How long the stage had held the application when it asked: its clock resumes from there once answered.
+    # Empty only for a query raised before an application had a stage clock; its stage's clock then restarts.
+    time_at_stage = models.DurationField(null=True, blank=True)
     answers = models.TextField(blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

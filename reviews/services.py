@@ -32,7 +32,7 @@ def query_application(*, application_id, by, questions: str, expected_state: str
         application = lifecycle.lock(application_id)
         lifecycle.ensure_state(application, expected_state)
         lifecycle.authorise(by, "application.query", application)
-        stage = application.state
+        stage, entered = application.state, application.stage_entered_at
         event = lifecycle.apply(
             application, "query", by=by, action="application.query", kind="queried", comment=questions
         )
@@ -44,6 +44,7 @@ def query_application(*, application_id, by, questions: str, expected_state: str
             raised_by_role=event.actor_role,
             raised_at=event.at,
             data_fingerprint=data_fingerprint(application),
+            time_at_stage=event.at - entered if entered else None,
         )
     return query
 
