@@ -27,6 +27,11 @@ def _return_to_querying_stage(instance, *args, **kwargs):
     return instance.queried_from
 
 
+def _at_department_review(instance) -> bool:
+    """At department review, or queried from it: a department decides while another department's query is out."""
+    return instance.state == State.DEPARTMENT_REVIEW or instance.queried_from == State.DEPARTMENT_REVIEW
+
+
 def queue_stage():
     """The stage whose queue holds an application: its state, or the stage that queried it while it is queried.
 
@@ -268,7 +273,26 @@ class Application(FSMModelMixin, models.Model):
     def complete_department_review(self, *, at):
         self.stage_entered_at = at
 
-    @transition(field=state, source=QUERYABLE_STATES, target=State.REJECTED, permission=_may("application.reject"))
+    @transition(
+        field=state,
+        source=[State.DEPARTMENT_REVIEW, State.QUERIED],
+        target=State.REJECTED,
+        conditions=[_at_department_review],
+        permission=_may("application.decide_department"),
+    )
+    def refuse_at_department_review(self, *, at):
+        """A department's rejection, which also holds while another department's query is with the applicant."""
+        self.rejected_at_stage = State.DEPARTMENT_REVIEW
+        self.decided_at = at
+        self.stage_entered_at = at
+
+    # Departments refuse through their own decision (`refuse_at_department_review`), never through this.
+    @transition(
+        field=state,
+        source=[State.RAS_CHECK, State.PANEL_REVIEW],
+        target=State.REJECTED,
+        permission=_may("application.reject"),
+    )
     def reject(self, *, at):
         self.rejected_at_stage = self.state
         self.decided_at = at
@@ -380,6 +404,8 @@ class Query(models.Model):
     questions = models.TextField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_by_role = models.CharField(max_length=30)
+    # At department review, the department that asked: only it waits for the answer; the others go on deciding.
+    department = models.CharField(max_length=10, choices=Department.choices, blank=True)
     raised_at = models.DateTimeField()
     # The data request as it stood when the query was raised (the current form's SHA-256).
     data_fingerprint = models.CharField(max_length=64, blank=True)
