@@ -144,6 +144,23 @@ def reopen_department_reviews(application: Application, *, by, role: str, reason
     record(application, kind="department_reviews_reopened", by=by, role=role, comment=reason)
 
 
-def assert_department_review(application: Application):
-    if application.state != State.DEPARTMENT_REVIEW:
-        raise StaleState(stale_message(application), current_state=application.state)
+def open_query(application: Application):
+    """The query with the applicant now, locked; None when there is none."""
+    return application.queries.select_for_update().filter(answered_at__isnull=True).order_by("-raised_at").first()
+
+
+def ensure_department_may_decide(application: Application, department: Department):
+    """A department decides at department review, and also while another department's query is with the
+    applicant: a query holds only the department that asked, which decides once it is answered."""
+    if application.state == State.DEPARTMENT_REVIEW:
+        return
+    if application.state == State.QUERIED and application.queried_from == State.DEPARTMENT_REVIEW:
+        query = open_query(application)
+        if query is None or query.department != department:
+            return
+        raise StaleState(
+            f"{department.label}'s questions are with the applicant. Record {department.label}'s decision once "
+            "they have been answered.",
+            current_state=application.state,
+        )
+    raise StaleState(stale_message(application), current_state=application.state)

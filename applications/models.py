@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,11 @@ def _may(action):
 
 def _return_to_querying_stage(instance, *args, **kwargs):
     return instance.queried_from
+
+
+def _at_department_review(instance) -> bool:
+    """At department review, or queried from it: a department decides while another department's query is out."""
+    return instance.state == State.DEPARTMENT_REVIEW or instance.queried_from == State.DEPARTMENT_REVIEW
 
 
 def queue_stage():
@@ -245,8 +251,9 @@ class Application(FSMModelMixin, models.Model):
         target=GET_STATE(_return_to_querying_stage, states=QUERYABLE_STATES),
         permission=_may("application.resubmit"),
     )
-    def resubmit(self, *, at):
-        self.stage_entered_at = at
+    def resubmit(self, *, at, time_at_stage: timedelta | None = None):
+        # The stage's clock resumes where the query stopped it: the time with the applicant does not count.
+        self.stage_entered_at = at - (time_at_stage or timedelta(0))
 
     @transition(
         field=state,
@@ -266,7 +273,26 @@ class Application(FSMModelMixin, models.Model):
     def complete_department_review(self, *, at):
         self.stage_entered_at = at
 
-    @transition(field=state, source=QUERYABLE_STATES, target=State.REJECTED, permission=_may("application.reject"))
+    @transition(
+        field=state,
+        source=[State.DEPARTMENT_REVIEW, State.QUERIED],
+        target=State.REJECTED,
+        conditions=[_at_department_review],
+        permission=_may("application.decide_department"),
+    )
+    def refuse_at_department_review(self, *, at):
+        """A department's rejection, which also holds while another department's query is with the applicant."""
+        self.rejected_at_stage = State.DEPARTMENT_REVIEW
+        self.decided_at = at
+        self.stage_entered_at = at
+
+    # Departments refuse through their own decision (`refuse_at_department_review`), never through this.
+    @transition(
+        field=state,
+        source=[State.RAS_CHECK, State.PANEL_REVIEW],
+        target=State.REJECTED,
+        permission=_may("application.reject"),
+    )
     def reject(self, *, at):
         self.rejected_at_stage = self.state
         self.decided_at = at
@@ -378,9 +404,14 @@ class Query(models.Model):
     questions = models.TextField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_by_role = models.CharField(max_length=30)
+    # At department review, the department that asked: only it waits for the answer; the others go on deciding.
+    department = models.CharField(max_length=10, choices=Department.choices, blank=True)
     raised_at = models.DateTimeField()
-    # The data request as it stood when the query was raised (latest form's SHA-256).
+    # The data request as it stood when the query was raised (the current form's SHA-256).
     data_fingerprint = models.CharField(max_length=64, blank=True)
+    # How long the stage had held the application when it asked: its clock resumes from there once answered.
+    # Empty only for a query raised before an application had a stage clock; its stage's clock then restarts.
+    time_at_stage = models.DurationField(null=True, blank=True)
     answers = models.TextField(blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

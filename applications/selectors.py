@@ -34,13 +34,33 @@ def application_for(user, application_id) -> Application | None:
     return application
 
 
-def latest_form(application: Application) -> VariableRequestForm | None:
-    return application.variable_request_forms.order_by("-version").first()
+def current_of(forms: list[VariableRequestForm]) -> VariableRequestForm | None:
+    """Of uploads newest first, the one the application uses: the newest that passed its checks. A failed upload
+    is kept and shown but replaces nothing; before any has passed, the newest, so that its status shows."""
+    passed = VariableRequestForm.Validation.PASSED
+    return next((form for form in forms if form.validation_status == passed), forms[0] if forms else None)
+
+
+def current_form(application: Application) -> VariableRequestForm | None:
+    """The form the application uses: for the submission rules, the datasets requested, reviews and queries."""
+    passed = VariableRequestForm.Validation.PASSED
+    forms = application.variable_request_forms.order_by("-version")
+    return forms.filter(validation_status=passed).first() or forms.first()
+
+
+def form_status(forms: list[VariableRequestForm]) -> str | None:
+    """The status the submission rules judge: a newer upload still being checked holds submission until its check
+    ends (it may become the current form), else the current form's."""
+    checking = (VariableRequestForm.Validation.PENDING, VariableRequestForm.Validation.RUNNING)
+    if forms and forms[0].validation_status in checking:
+        return forms[0].validation_status
+    form = current_of(forms)
+    return form.validation_status if form else None
 
 
 def data_fingerprint(application: Application) -> str:
-    """What identifies the data requested now: the latest form's SHA-256."""
-    form = latest_form(application)
+    """What identifies the data requested now: the current form's SHA-256."""
+    form = current_form(application)
     return form.sha256 if form else ""
 
 
@@ -84,8 +104,8 @@ def section_statuses(application: Application, *, members=None, forms=None) -> d
         sum(1 for m in accepted if m.role == TeamMember.Role.COORDINATOR) == 1,
         not any(m.status == TeamMember.Status.INVITED for m in members),
     ]
-    form = latest_form(application) if forms is None else (forms[0] if forms else None)
-    data = [form is not None, form is not None and form.validation_status == VariableRequestForm.Validation.PASSED]
+    forms = list(application.variable_request_forms.order_by("-version")) if forms is None else forms
+    data = [bool(forms), form_status(forms) == VariableRequestForm.Validation.PASSED]
     ethics = [bool(application.ethics_route), ethics_evidence(application)]
     safeguards = [
         bool(application.access_location),
@@ -131,12 +151,12 @@ def submission_facts(application: Application) -> SubmissionFacts:
             status__in=[TeamMember.Status.REMOVED, TeamMember.Status.DECLINED]
         )
     )
-    form = latest_form(application)
+    forms = list(application.variable_request_forms.order_by("-version"))
     return SubmissionFacts(
-        section_statuses=section_statuses(application),
+        section_statuses=section_statuses(application, forms=forms),
         members=[member_facts(m) for m in members],
         end_date=application.end_date,
-        latest_form_status=form.validation_status if form else None,
+        latest_form_status=form_status(forms),
         ethics_evidence=ethics_evidence(application),
         publication_committed=application.publication_committed,
         pending_invitations=sum(1 for m in members if m.status == TeamMember.Status.INVITED),

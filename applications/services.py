@@ -118,6 +118,7 @@ def resubmit_application(*, application_id, by, answers: str, expected_state: st
             kind="resubmitted",
             comment=answers,
             data={"query_id": query.pk, "data_changed": data_changed, "data_fingerprint": fingerprint},
+            time_at_stage=query.time_at_stage,
         )
         if application.state == State.DEPARTMENT_REVIEW and data_changed:
             lifecycle.reopen_department_reviews(

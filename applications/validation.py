@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Application, VariableRequestForm, joined
+from .selectors import current_form
 from .vrf import ValidationResult, validate_workbook
 from .vrf.findings import finding
 from .vrf_catalogue import catalogue_for_version
@@ -31,8 +32,9 @@ def validate_form(form_id: int) -> VariableRequestForm:
         )
         form.validated_at = timezone.now()
         form.save(update_fields=["result", "validation_status", "validated_at"])
-        latest = form.application.variable_request_forms.order_by("-version").values_list("pk", flat=True).first()
-        if latest == form.pk:
+        # Only a form that passed can become the one the application uses (a failed upload changes nothing), and
+        # only if no newer one passed first.
+        if form.validation_status == VariableRequestForm.Validation.PASSED and current_form(form.application) == form:
             record_requested_datasets(form.application_id, outcome)
     return form
 
@@ -63,5 +65,5 @@ def datasets_requested(result: dict) -> list[str]:
 
 
 def record_requested_datasets(application_id, result: dict):
-    """Keep the datasets of the latest checked form on the application, for the queues to show and filter by."""
+    """Keep the datasets of the current form (`selectors.current_form`) on the application, for the queues."""
     Application.objects.filter(pk=application_id).update(requested_datasets=joined(datasets_requested(result)))

@@ -120,7 +120,8 @@ def detail_context(request, application, **extra):
         "department_reviews": selectors.current_department_reviews(application),
         "events": selectors.timeline(application),
         "forms": forms,
-        "latest_form": forms[0] if forms else None,
+        # The version the application uses: a newer upload that failed its checks does not replace it.
+        "current_form": selectors.current_of(forms),
         "is_staff_viewer": is_staff_member(request.user),
         "Decision": DepartmentReview.Decision,
         "State": State,

@@ -176,6 +176,7 @@ TRANSITION_ACCESS: dict[str, str] = {
     "resubmit": "application.resubmit",
     "pass_intake": "application.pass_intake",
     "complete_department_review": "application.decide_department",
+    "refuse_at_department_review": "application.decide_department",
     "reject": "application.reject",
     "accredit": "application.accredit",
     "grant_access": "application.grant_access",

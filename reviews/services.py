@@ -33,7 +33,8 @@ def query_application(*, application_id, by, questions: str, expected_state: str
         application = lifecycle.lock(application_id)
         lifecycle.ensure_state(application, expected_state)
         lifecycle.authorise(by, "application.query", application)
-        stage = application.state
+        department = _asking_department(application, by)
+        stage, entered = application.state, application.stage_entered_at
         event = lifecycle.apply(
             application, "query", by=by, action="application.query", kind="queried", comment=questions
         )
@@ -44,9 +45,27 @@ def query_application(*, application_id, by, questions: str, expected_state: str
             raised_by=by,
             raised_by_role=event.actor_role,
             raised_at=event.at,
+            department=department or "",
             data_fingerprint=data_fingerprint(application),
+            time_at_stage=event.at - entered if entered else None,
         )
     return query
+
+
+def _asking_department(application: Application, by) -> Department | None:
+    """At department review, the department asking. It must still be reviewing: a department that has decided has
+    nothing left to ask, and its query would hold the application on a decision already made."""
+    if application.state != State.DEPARTMENT_REVIEW:
+        return None
+    department = department_of(by)
+    review = current_department_reviews(application).get(department=department)
+    if review.decision != DepartmentReview.Decision.PENDING:
+        raise StaleState(
+            f"{department.label} has already recorded its decision ({review.get_decision_display().lower()}), "
+            "so it can no longer send questions to the applicant.",
+            current_state=application.state,
+        )
+    return department
 
 
 def pass_intake(*, application_id, by, comment: str = "", expected_state: str | None = State.RAS_CHECK):
@@ -102,10 +121,11 @@ def record_department_decision(
     department: str,
     decision: str,
     reasons: str = "",
-    expected_state: str | None = State.DEPARTMENT_REVIEW,
+    expected_state: str | None = None,
 ) -> DepartmentReview:
     """One department approves or rejects. All three approving moves the application to the panel;
-    the first rejection rejects it."""
+    the first rejection rejects it. A department may decide while another department's query is with the
+    applicant (`lifecycle.ensure_department_may_decide`)."""
     department = Department(department)
     if decision not in (DepartmentReview.Decision.APPROVED, DepartmentReview.Decision.REJECTED):
         raise InvalidInput("Choose whether to approve or reject.")
@@ -118,7 +138,7 @@ def record_department_decision(
         lifecycle.authorise(by, "application.decide_department", application)
         if department_of(by) != department:
             raise NotPermitted(f"Only a {department.label} reviewer can record {department.label}'s decision.")
-        lifecycle.assert_department_review(application)
+        lifecycle.ensure_department_may_decide(application, department)
         review = current_department_reviews(application).select_for_update().get(department=department)
         if review.decision != DepartmentReview.Decision.PENDING:
             raise StaleState(
@@ -143,14 +163,15 @@ def record_department_decision(
         if decision == DepartmentReview.Decision.REJECTED:
             lifecycle.apply(
                 application,
-                "reject",
+                "refuse_at_department_review",
                 by=by,
-                action="application.reject",
+                action="application.decide_department",
                 kind="rejected",
                 comment=reasons,
                 data={"stage": State.DEPARTMENT_REVIEW, "department": department.value},
             )
         elif all(r.decision == DepartmentReview.Decision.APPROVED for r in current_department_reviews(application)):
+            # Never while queried: the department that asked has still to decide.
             lifecycle.apply(
                 application,
                 "complete_department_review",

@@ -139,13 +139,16 @@ def review(request, pk):
         ),
         intake_items=IntakeItem,
     )
+    # Reviewers see the form the application uses, compared with the good version before it; uploads that failed
+    # their checks are listed but change nothing.
     forms = context["forms"]
-    latest = forms[0] if forms else None
-    previous = next((form for form in forms[1:] if form.result), None)
+    current = context["current_form"]
+    passed = [form for form in forms if form.validation_status == form.Validation.PASSED and form.result]
+    previous = next((form for form in passed if current and form.version < current.version), None)
     context |= {
-        "requested": selectors.requested_tables(latest, department.value if department else None),
-        "difference": form_difference(latest, previous),
-        "result": latest.result if latest else None,
+        "requested": selectors.requested_tables(current, department.value if department else None),
+        "difference": form_difference(current, previous),
+        "result": current.result if current else None,
     }
     return render(request, "reviews/review.html", context)
 
