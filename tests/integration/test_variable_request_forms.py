@@ -7,10 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications.errors import InvalidInput, StaleState
-from applications.models import Catalogue, CatalogueVariable, VariableRequestForm
+from applications.models import Application, Catalogue, CatalogueVariable, VariableRequestForm
 from applications.services import upload_variable_request_form
 from applications.states import State
 from applications.validation import datasets_requested, validate_form
@@ -184,11 +185,16 @@ def test_the_template_carries_the_reference_and_the_catalogue_version(client, dr
     assert "Data Tables" in book.sheetnames
 
 
+def submitted(application):
+    Application.objects.filter(pk=application.pk).update(state=State.RAS_CHECK, submitted_at=timezone.now())
+
+
 def test_the_data_page_is_for_the_team_and_staff_only(client, draft, catalogue):
     application, _ = draft
     url = reverse("applications:data", args=[application.pk])
     client.force_login(researcher())
     assert client.get(url).status_code == 404
+    submitted(application)  # staff see an application once it is submitted
     client.force_login(People.create().dfe)
     assert client.get(url).status_code == 200
     assert client.post(url, {"file": SimpleUploadedFile("f.xlsx", b"x")}).status_code == 403
@@ -199,6 +205,7 @@ def test_reviewers_see_what_changed_since_the_previous_version(client, draft, ca
     validate_form(upload(application, user, filled_form(application.reference)).pk)
     smaller = DEMO_REQUEST | {"KS4 01-02 to 20-21": ("Yes", ["KS4_GENDER"])}
     validate_form(upload(application, user, filled_form(application.reference, smaller)).pk)
+    submitted(application)
     client.force_login(People.create().dfe)
 
     page = client.get(reverse("applications:data", args=[application.pk])).content.decode()

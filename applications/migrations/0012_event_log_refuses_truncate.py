@@ -18,6 +18,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0009_queue_column_indexes")]
+    dependencies = [("applications", "0011_query_department")]
 
     operations = [migrations.RunPython(forwards, backwards)]
