@@ -20,12 +20,11 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
-from weasyprint import HTML
+
+from leo_access.pdf import html_to_pdf
 
 from .signing_keys import certificate_fingerprint, ensure_signing_pair, service_certificate
 
-# PDF/UA-1 makes WeasyPrint write the structure tree, the document language and the title.
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 SIGNATURE_FIELD = "LEOAccessSignature"
 # Bottom of the last page, inside the margin the template reserves (points, A4).
 SIGNATURE_BOX = (56, 40, 539, 110)
@@ -37,7 +36,9 @@ def render_html(context: dict) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    return HTML(string=html).write_pdf(**PDF_OPTIONS)
+    """PDF/UA-1 (WeasyPrint writes the structure tree, the document language and the title); nothing is
+    fetched but the service's own static assets (`leo_access.pdf`)."""
+    return html_to_pdf(html)
 
 
 # Room for the CMS signature container: enough for an RSA-4096 signature and its certificate.

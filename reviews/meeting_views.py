@@ -120,12 +120,12 @@ def record_pdf(request, meeting_id):
     meeting = get_object_or_404(PanelMeeting, pk=meeting_id)
     if meeting.status != PanelMeeting.Status.CLOSED:
         raise Http404("The record is available once the meeting is closed")
-    from weasyprint import HTML
+    from leo_access.pdf import html_to_pdf
 
     html = render_to_string(
         "reviews/meeting_record.html", {"meeting": meeting, "agenda": meeting.agenda.select_related("application")}
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = html_to_pdf(html)
     filename = f"panel-meeting-{meeting.date:%Y-%m-%d}.pdf"
     audit.record_download(
         request=request, what=f"the record of the panel meeting of {meeting.date:%-d %B %Y}", filename=filename

@@ -161,8 +161,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins in 5 minutes before sign-in is refused for a while: few per account (against guessing one
+# password), many per client address, so that a university's NAT is not locked out by a few people's typos
+# (OWASP: lock accounts, not shared addresses).
+SIGN_IN_FAILURES_PER_ACCOUNT = env.int("SIGN_IN_FAILURES_PER_ACCOUNT", default=5)
+SIGN_IN_FAILURES_PER_ADDRESS = env.int("SIGN_IN_FAILURES_PER_ADDRESS", default=100)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": f"{SIGN_IN_FAILURES_PER_ADDRESS}/5m/ip,{SIGN_IN_FAILURES_PER_ACCOUNT}/5m/key",
     "signup": "20/h/ip",
     "reset_password": "20/h/ip,5/h/key",
 }

@@ -6,13 +6,16 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from leo_access.settings import base as base_settings
 from tests.factories import researcher
 
 from .helpers import password_step, verified
 
 pytestmark = pytest.mark.django_db
 
-PRODUCTION_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "signup": "20/h/ip", "reset_password": "20/h/ip,5/h/key"}
+# The limits production runs with (the test settings turn rate limits off), as base settings build them.
+PER_ACCOUNT, PER_ADDRESS = base_settings.SIGN_IN_FAILURES_PER_ACCOUNT, base_settings.SIGN_IN_FAILURES_PER_ADDRESS
+PRODUCTION_LIMITS = base_settings.ACCOUNT_RATE_LIMITS
 TOO_MANY = "Too many failed login attempts. Try again later."
 
 
@@ -50,6 +53,42 @@ def test_the_lockout_is_per_address_as_well_as_per_machine(rate_limits):
     assert response.status_code == 302
 
 
+def test_the_limits_are_five_per_account_and_a_hundred_per_client_address():
+    assert (PER_ACCOUNT, PER_ADDRESS) == (5, 100)
+    assert PRODUCTION_LIMITS["login_failed"] == "100/5m/ip,5/5m/key"
+
+
+def fail_from(client, email):
+    return client.post(reverse("account_login"), {"login": email, "password": "not the password"})
+
+
+def test_a_few_peoples_failures_behind_one_address_lock_nobody_else_out(rate_limits):
+    """A university's NAT: several people mistype their passwords from one address; the others still sign in."""
+    nat = Client(REMOTE_ADDR="192.0.2.10")
+    for _ in range(3):
+        for person in [verified(researcher()) for _ in range(3)]:
+            assert TOO_MANY not in fail_from(nat, person.email).content.decode()
+    colleague = verified(researcher())
+    _, response = password_step(colleague, client=Client(REMOTE_ADDR="192.0.2.10"))
+    assert response.status_code == 302
+
+
+# allauth also limits sign-in attempts of any outcome (30 a minute per address by default); without it here,
+# so that these tests measure the failed-attempt limits alone.
+FAILURES_ONLY = {**PRODUCTION_LIMITS, "login": ""}
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=FAILURES_ONLY)
+def test_one_address_is_refused_after_a_hundred_failures_across_accounts(rate_limits):
+    client = Client(REMOTE_ADDR="192.0.2.20")
+    for number in range(PER_ADDRESS):
+        assert TOO_MANY not in fail_from(client, f"guess{number}@example.org").content.decode(), number
+    _, response = password_step(verified(researcher()), client=Client(REMOTE_ADDR="192.0.2.20"))
+    assert TOO_MANY in response.content.decode()
+    _, response = password_step(verified(researcher()), client=Client(REMOTE_ADDR="192.0.2.21"))
+    assert response.status_code == 302
+
+
 def test_sign_in_says_the_same_for_an_unknown_address_and_a_wrong_password():
     user = verified(researcher())
     wrong_password = Client().post(reverse("account_login"), {"login": user.email, "password": "wrong password"})
@@ -83,13 +122,13 @@ def test_signing_up_with_a_taken_address_looks_the_same_as_a_new_one():
     assert any(user.email in message.to for message in mail.outbox)
 
 
-@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1, ACCOUNT_RATE_LIMITS=FAILURES_ONLY)
 def test_behind_the_proxy_each_client_has_its_own_limit_and_cannot_choose_its_address(rate_limits):
     """The proxy appends the address it saw; anything the client put before it is ignored."""
     victim, other = verified(researcher()), verified(researcher())
-    for _ in range(5):
+    for number in range(PER_ADDRESS):
         Client(HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="10.0.0.1").post(
-            reverse("account_login"), {"login": "someone@example.org", "password": "guess"}
+            reverse("account_login"), {"login": f"someone{number}@example.org", "password": "guess"}
         )
     # The same proxy, another client: not locked out by the first client's failures.
     _, response = password_step(other, client=Client(HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.1"))
