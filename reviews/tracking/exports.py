@@ -288,7 +288,13 @@ def copy_statement(table: Table) -> str:
 
 
 def copied_csv_chunks(table: Table, progress=None) -> Iterator[str]:
-    """The CSV written by PostgreSQL's COPY, in chunks; the header is written here, as the Python writer does."""
+    """The CSV written by PostgreSQL's COPY, in chunks; the header is written here, as the Python writer does.
+
+    The COPY runs on Django's connection (so it sees what the request or task sees) and holds it until the last
+    row: `progress` must not use that connection (services.build_export writes progress on one of its own). A
+    reader that stops early closes this generator, and leaving the block cancels the COPY and frees the
+    connection.
+    """
     buffer = io.StringIO()
     csv.writer(buffer).writerow([column.header for column in table.columns])
     chunk, size, written = [buffer.getvalue().encode()], 0, 0

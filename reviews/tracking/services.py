@@ -3,13 +3,14 @@ and deleting it when it expires. The worker does the heavy parts; pages only ask
 
 import logging
 import os
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -141,6 +142,29 @@ def export_path(export: Export) -> Path:
     return Path(settings.MEDIA_ROOT) / "exports" / f"{export.pk}.{export.format}"
 
 
+@contextmanager
+def _progress_writer(export: Export):
+    """A callback that records the rows written so far, on a database connection of its own.
+
+    On PostgreSQL a CSV streams through a COPY on Django's connection, and nothing else can use that connection
+    until the COPY ends: an update on it waits for the COPY, which waits for the writer that made the update.
+    """
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table, column, key = (
+        side.ops.quote_name(name) for name in (Export._meta.db_table, "rows_written", Export._meta.pk.column)
+    )
+    sql = f"UPDATE {table} SET {column} = %s WHERE {key} = %s"  # noqa: S608 - names quoted, values bound
+
+    def progress(rows: int):
+        with side.cursor() as cursor:
+            cursor.execute(sql, [rows, export.pk])
+
+    try:
+        yield progress
+    finally:
+        side.close()
+
+
 def build_export(export_id) -> Export | None:
     """Build the file. Running it again for the same export rebuilds the file; a finished one is left alone."""
     with transaction.atomic():
@@ -157,11 +181,9 @@ def build_export(export_id) -> Export | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".part")
 
-    def progress(rows):
-        Export.objects.filter(pk=export.pk).update(rows_written=rows)
-
     try:
-        written = exports.WRITERS[export.format](table, partial, progress=progress)
+        with _progress_writer(export) as progress:
+            written = exports.WRITERS[export.format](table, partial, progress=progress)
         os.replace(partial, path)
     except Exception as error:
         partial.unlink(missing_ok=True)
