@@ -35,6 +35,7 @@ APPLICATION = "application"
 URL_ACCESS: dict[str, Access] = {
     "home": PUBLIC,
     "healthz": PUBLIC,
+    "livez": PUBLIC,
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
     "profile": Access("application.list_own", note="A researcher's profile and accreditation"),

@@ -22,7 +22,7 @@ from .roles import is_staff_member
 # Pages a staff member needs before the second factor is proved: signing in and out, setting up an
 # authenticator, and the public pages.
 OPEN_URL_PREFIXES = ("account_", "mfa_")
-OPEN_URL_NAMES = {"healthz", "accessibility", "privacy"}
+OPEN_URL_NAMES = {"healthz", "livez", "accessibility", "privacy"}
 
 
 def used_second_factor(request) -> bool:

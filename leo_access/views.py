@@ -20,6 +20,13 @@ def privacy(request):
 
 @never_cache
 @require_GET
+def livez(request):
+    """Liveness: the process answers. No database, broker or worker calls (readiness is /healthz)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
 def healthz(request):
     healthy, checks = run_checks()
     body = {"status": "ok" if healthy else "unhealthy", "checks": checks}
