@@ -139,15 +139,23 @@ def overdue_q(now: datetime | None = None) -> Q:
     return condition
 
 
-def state_counts(now: datetime | None = None) -> list[StateCount]:
-    """How many applications are in each state, and how many of them are overdue: one query."""
+def state_counts(now: datetime | None = None, flags: dict | None = None) -> list[StateCount]:
+    """How many applications are in each state, and how many of them are overdue: one query.
+
+    Given a dict as `flags`, the same query also fills it in as `register_flag_counts` would."""
     cutoffs = sla_cutoffs(now)
     aggregates = {f"n_{state}": Count("pk", filter=Q(state=state)) for state in State.values}
     aggregates |= {
         f"late_{state}": Count("pk", filter=Q(state=state, stage_entered_at__lte=cutoff))
         for state, cutoff in cutoffs.items()
     }
+    if flags is not None:
+        aggregates |= _flag_aggregates(
+            timezone.localdate(now), within=Q(state__in=[State.ACCREDITED, State.ACCESS_GRANTED])
+        )
     totals = Application.objects.aggregate(**aggregates)
+    if flags is not None:
+        flags.update({name: totals[name] for name in ("ending_soon", "past_end")})
     return [StateCount(state.value, state.label, totals[f"n_{state}"], totals.get(f"late_{state}")) for state in State]
 
 
@@ -183,11 +191,11 @@ class OverdueRow:
         return self.days_in_stage - self.limit
 
 
-def overdue(limit: int = 50, now: datetime | None = None) -> tuple[int, list[OverdueRow]]:
-    """The count of overdue applications and the `limit` oldest of them."""
+def overdue(limit: int = 50, now: datetime | None = None, total: int | None = None) -> tuple[int, list[OverdueRow]]:
+    """The count of overdue applications (unless counted already: `total`) and the `limit` oldest of them."""
     now = now or timezone.now()
     queryset = Application.objects.filter(overdue_q(now))
-    total = queryset.count()
+    total = queryset.count() if total is None else total
     rows = [
         OverdueRow(application, (now - application.stage_entered_at).days, settings.STAGE_SLA_DAYS[application.state])
         for application in queryset.order_by("stage_entered_at", "reference").only(
@@ -592,14 +600,20 @@ def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Ap
     return queryset.order_by("-accredited_at", "reference")
 
 
-def register_flag_counts(today: date | None = None) -> dict[str, int]:
-    today = today or timezone.localdate()
+def _flag_aggregates(today: date, within: Q | None = None) -> dict[str, Count]:
+    within = within or Q()
     soon = today + timedelta(days=ENDING_SOON_DAYS)
+    return {
+        "ending_soon": Count(
+            "pk", filter=within & Q(accreditation_ends_on__gte=today, accreditation_ends_on__lte=soon)
+        ),
+        "past_end": Count("pk", filter=within & Q(accreditation_ends_on__lt=today)),
+    }
+
+
+def register_flag_counts(today: date | None = None) -> dict[str, int]:
     open_projects = Application.objects.filter(state__in=[State.ACCREDITED, State.ACCESS_GRANTED])
-    return open_projects.aggregate(
-        ending_soon=Count("pk", filter=Q(accreditation_ends_on__gte=today, accreditation_ends_on__lte=soon)),
-        past_end=Count("pk", filter=Q(accreditation_ends_on__lt=today)),
-    )
+    return open_projects.aggregate(**_flag_aggregates(today or timezone.localdate()))
 
 
 def organisations() -> list[str]:
@@ -622,15 +636,18 @@ def dataset_names() -> list[str]:
 
 def dashboard_figures(period: Period) -> dict:
     """Every figure on the dashboard, worked out now (the views keep them for a few minutes)."""
-    overdue_total, overdue_rows = overdue()
+    # The state counts' query also counts the overdue applications and the register's flags.
+    now, flags = timezone.now(), {}
+    states = state_counts(now, flags=flags)
+    overdue_total, overdue_rows = overdue(now=now, total=sum(row.overdue or 0 for row in states))
     return {
-        "computed_at": timezone.now(),
-        "states": state_counts(),
+        "computed_at": now,
+        "states": states,
         "departments": department_counts(),
         "overdue_total": overdue_total,
         "overdue_rows": overdue_rows,
         "times": stage_times(period),
         "months": throughput(period),
         "funnel": funnel(period),
-        "flags": register_flag_counts(),
+        "flags": flags,
     }
