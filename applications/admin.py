@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from leo_access.admin_paging import FlatAdminMixin
+
 from .models import (
     Application,
     ApplicationEvent,
@@ -34,15 +36,24 @@ class TeamInline(ReadOnlyInline):
     fields = ["email", "user", "role", "status", "invited_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
 
 class EventInline(ReadOnlyInline):
     model = ApplicationEvent
     fields = ["at", "kind", "actor", "actor_role", "from_state", "to_state", "comment"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Applications and their records change only through the service's own pages and services."""
+
+class ReadOnlyAdmin(FlatAdminMixin, admin.ModelAdmin):
+    """Applications and their records change only through the service's own pages and services.
+
+    They grow with the applications: no full counts, and each list names the related rows it shows.
+    """
 
     def has_add_permission(self, request):
         return False
@@ -67,12 +78,34 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
     """The audit trail: append-only, so it can be read and searched here but never changed."""
 
     list_display = ["at", "application", "kind", "actor", "actor_role", "from_state", "to_state"]
+    list_select_related = ["application", "actor"]
     list_filter = ["kind", "actor_role"]
     search_fields = ["application__reference", "actor__email", "comment"]
     date_hierarchy = "at"
 
 
-admin.site.register([DepartmentReview, Query, VariableRequestForm], ReadOnlyAdmin)
+@admin.register(DepartmentReview)
+class DepartmentReviewAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "opened_at", "decided_at", "decided_by", "superseded_at"]
+    list_select_related = ["application", "decided_by"]
+    list_filter = ["department", "decision"]
+    search_fields = ["application__reference"]
+
+
+@admin.register(Query)
+class QueryAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "raised_at", "raised_by", "answered_at", "answered_by"]
+    list_select_related = ["application", "raised_by", "answered_by"]
+    list_filter = ["stage"]
+    search_fields = ["application__reference"]
+
+
+@admin.register(VariableRequestForm)
+class VariableRequestFormAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "original_name", "uploaded_at", "uploaded_by", "validation_status"]
+    list_select_related = ["application", "uploaded_by"]
+    list_filter = ["validation_status"]
+    search_fields = ["application__reference"]
 
 
 class CatalogueUploadForm(forms.Form):
@@ -83,6 +116,9 @@ class TableInline(ReadOnlyInline):
     model = CatalogueTable
     fields = ["position", "dataset", "name", "sheet_name", "owner", "family"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dataset")
 
 
 @admin.register(Catalogue)

@@ -82,6 +82,7 @@ class DeclarationTextAdmin(admin.ModelAdmin):
 @admin.register(Declaration)
 class DeclarationAdmin(ReadOnlyAdmin):
     list_display = ["application", "member", "signed_at", "withdrawn_at", "accreditation_reference"]
+    list_select_related = ["application", "member"]
     list_filter = ["signed_at"]
     search_fields = ["application__reference", "member__email"]
 
@@ -89,5 +90,7 @@ class DeclarationAdmin(ReadOnlyAdmin):
 @admin.register(SignedDeclarationDocument)
 class SignedDeclarationDocumentAdmin(ReadOnlyAdmin):
     list_display = ["document_number", "declaration", "sha256", "created_at"]
+    # A declaration's name reads its member and application.
+    list_select_related = ["declaration__member", "declaration__application"]
     # The file is downloaded through the permission-checked view, not the admin's media link.
     exclude = ["file"]

@@ -1,11 +1,18 @@
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_celery_results.admin import GroupResultAdmin, TaskResultAdmin
+from django_celery_results.models import GroupResult, TaskResult
 
+from .admin_paging import FlatAdminMixin
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(FlatAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
     search_fields = ["email", "full_name"]
@@ -16,3 +23,31 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+# Other apps' tables that grow with the service, registered again to read their lists in a fixed number of
+# queries (leo_access/admin_paging.py). Their apps come first in INSTALLED_APPS, so they are registered by now.
+class FlatEmailAddressAdmin(FlatAdminMixin, EmailAddressAdmin):
+    list_select_related = ["user"]
+
+
+class FlatAuthenticatorAdmin(FlatAdminMixin, AuthenticatorAdmin):
+    list_select_related = ["user"]
+
+
+class FlatTaskResultAdmin(FlatAdminMixin, TaskResultAdmin):
+    pass
+
+
+class FlatGroupResultAdmin(FlatAdminMixin, GroupResultAdmin):
+    pass
+
+
+for _model, _admin in [
+    (EmailAddress, FlatEmailAddressAdmin),
+    (Authenticator, FlatAuthenticatorAdmin),
+    (TaskResult, FlatTaskResultAdmin),
+    (GroupResult, FlatGroupResultAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

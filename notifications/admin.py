@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from leo_access.admin_paging import FlatAdminMixin
+
 from .models import Message, Preference, ReminderRun, TeamSetting
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(FlatAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "template", "recipient", "state", "attempts", "sent_at"]
     list_filter = ["state", "template"]
     search_fields = ["recipient", "key"]
@@ -19,7 +21,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderRun)
-class ReminderRunAdmin(admin.ModelAdmin):
+class ReminderRunAdmin(FlatAdminMixin, admin.ModelAdmin):
     list_display = ["ran_at", "kind", "subject", "period"]
     list_filter = ["kind"]
 
@@ -33,10 +35,12 @@ class ReminderRunAdmin(admin.ModelAdmin):
 @admin.register(TeamSetting)
 class TeamSettingAdmin(admin.ModelAdmin):
     list_display = ["team", "delivery", "address", "lead"]
+    list_select_related = ["lead"]
     raw_id_fields = ["lead"]
 
 
 @admin.register(Preference)
 class PreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "queue_arrivals"]
+    list_select_related = ["user"]
     raw_id_fields = ["user"]

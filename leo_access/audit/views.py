@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from ..admin_paging import EstimatedCountPaginator
 from ..permissions import has_permission
 from . import export, selectors, services
 from .forms import AuditFilterForm
@@ -24,7 +24,8 @@ def _filtered(request):
 @login_required
 def audit_log(request):
     form, events = _filtered(request)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Unfiltered, a large log is not counted: PostgreSQL's estimate of its rows is shown as "about".
+    page = EstimatedCountPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
