@@ -147,11 +147,25 @@ def give_authenticator(user, secret: str = TOTP_SECRET):
     return existing or TOTP.activate(user, secret).instance
 
 
+def wait_for_fresh_code(seconds_needed: float = 1.0):
+    """Codes change every 30 seconds; a test that reads a code and posts it later waits out the end of a period
+    rather than fail when the code it read expires on the way."""
+    import time
+
+    from allauth.mfa import app_settings
+
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < seconds_needed:
+        time.sleep(left + 0.05)
+
+
 def totp_code(secret: str = TOTP_SECRET) -> str:
     """The code an authenticator app shows now."""
     import time
 
     from allauth.mfa import app_settings
+
+    wait_for_fresh_code()
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from leo_access.roles import Role
-from tests.factories import PASSWORD, give_authenticator, researcher, staff
+from tests.factories import PASSWORD, give_authenticator, researcher, staff, wait_for_fresh_code
 
 from .helpers import code_step, password_step, verified
 
@@ -120,6 +120,7 @@ def test_demo_staff_sign_in_with_the_code_demo_code_prints(capsys):
     from leo_access.models import User
 
     demo.ensure_demo_users()
+    wait_for_fresh_code(seconds_needed=10)
     call_command("demo_code")
     code = capsys.readouterr().out.strip()
     assert len(code) == 6

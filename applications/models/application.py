@@ -1,3 +1,5 @@
+"""An application and its lifecycle: the state machine every change of stage goes through."""
+
 import uuid
 from datetime import timedelta
 
@@ -5,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django_fsm import GET_STATE, FSMField, FSMModelMixin, transition
 
-from leo_access.append_only import AppendOnlyModel
 from leo_access.roles import Department
 
-from .states import OPEN_STATES, QUERYABLE_STATES, State
+from ..states import OPEN_STATES, QUERYABLE_STATES, State
+from .queues import QUEUE_ORDERS, department_queue, queue_stage, split
 
 
 def _may(action):
@@ -30,47 +32,6 @@ def _return_to_querying_stage(instance, *args, **kwargs):
 def _at_department_review(instance) -> bool:
     """At department review, or queried from it: a department decides while another department's query is out."""
     return instance.state == State.DEPARTMENT_REVIEW or instance.queried_from == State.DEPARTMENT_REVIEW
-
-
-def queue_stage():
-    """The stage whose queue holds an application: its state, or the stage that queried it while it is queried.
-
-    Indexed (see `Application.Meta`); queries must use this same expression for the index to serve them.
-    """
-    return models.Case(
-        models.When(state=State.QUERIED, then=models.F("queried_from")),
-        default=models.F("state"),
-        output_field=models.CharField(),
-    )
-
-
-# The orders a queue is sorted in (each also backwards), with the columns its rows show.
-QUEUE_ORDERS = {
-    "order": ("stage_entered_at", "id", "state", "queried_from", "reference", "title"),
-    "title": ("title", "id", "state", "queried_from", "stage_entered_at", "reference"),
-    "reference": ("reference", "id", "state", "queried_from", "stage_entered_at", "title"),
-}
-
-
-def department_queue(department) -> models.Q:
-    """At department review, or queried from it, with this department still to decide.
-
-    Both a partial index's condition and the queue's filter: PostgreSQL uses the index only for a query that
-    has the condition written the same way.
-    """
-    return models.Q(awaiting_departments__contains=joined([department])) & (
-        models.Q(state=State.DEPARTMENT_REVIEW) | models.Q(state=State.QUERIED, queried_from=State.DEPARTMENT_REVIEW)
-    )
-
-
-def joined(values) -> str:
-    """Names kept in one column, each between bars (`|HESA|NPD|`), so `contains="|NPD|"` finds one exactly."""
-    names = sorted({str(value).replace("|", "/") for value in values})
-    return f"|{'|'.join(names)}|" if names else ""
-
-
-def split(value: str) -> list[str]:
-    return [name for name in (value or "").split("|") if name]
 
 
 class ReferenceCounter(models.Model):
@@ -215,18 +176,18 @@ class Application(FSMModelMixin, models.Model):
     # Who is who ----------------------------------------------------------------------
 
     def current_members(self):
-        return self.team_members.filter(status=TeamMember.Status.ACCEPTED)
+        return self.team_members.filter(status=self.team_members.model.Status.ACCEPTED)
 
     def is_member(self, user) -> bool:
         if not getattr(user, "pk", None):
             return False
-        return self.team_members.filter(user=user, status=TeamMember.Status.ACCEPTED).exists()
+        return self.team_members.filter(user=user, status=self.team_members.model.Status.ACCEPTED).exists()
 
     def is_coordinator(self, user) -> bool:
         if not getattr(user, "pk", None):
             return False
         return self.team_members.filter(
-            user=user, status=TeamMember.Status.ACCEPTED, role=TeamMember.Role.COORDINATOR
+            user=user, status=self.team_members.model.Status.ACCEPTED, role=self.team_members.model.Role.COORDINATOR
         ).exists()
 
     @property
@@ -329,189 +290,3 @@ class Application(FSMModelMixin, models.Model):
     def close(self, *, at):
         self.closed_at = at
         self.stage_entered_at = at
-
-
-class TeamMember(models.Model):
-    class Role(models.TextChoices):
-        COORDINATOR = "coordinator", "Project co-ordinator"
-        MEMBER = "member", "Researcher"
-
-    class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        REMOVED = "removed", "Removed"
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="team_members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
-    )
-    email = models.EmailField()
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
-    invited_at = models.DateTimeField(auto_now_add=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["invited_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "email"],
-                condition=~models.Q(status="removed") & ~models.Q(status="declined"),
-                name="one_live_membership_per_email",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.email} ({self.get_role_display()}, {self.get_status_display()})"
-
-
-class VariableRequestForm(models.Model):
-    """One uploaded version of an application's Variable Request Form. Never overwritten."""
-
-    class Validation(models.TextChoices):
-        PENDING = "pending", "Waiting to be checked"
-        RUNNING = "running", "Being checked"
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Has errors"
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="variable_request_forms")
-    version = models.PositiveIntegerField()
-    file = models.FileField(upload_to="variable-request-forms/%Y/")
-    original_name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    validation_status = models.CharField(max_length=20, choices=Validation.choices, default=Validation.PENDING)
-    validation_started_at = models.DateTimeField(null=True, blank=True)
-    validated_at = models.DateTimeField(null=True, blank=True)
-    result = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["application", "-version"]
-        constraints = [models.UniqueConstraint(fields=["application", "version"], name="one_vrf_per_version")]
-
-    def __str__(self):
-        return f"{self.application.reference} form v{self.version}"
-
-
-class Query(models.Model):
-    """Questions sent back to the applicant at a stage, and the co-ordinator's answers."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="queries")
-    stage = models.CharField(max_length=30, choices=State.choices)
-    questions = models.TextField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    raised_by_role = models.CharField(max_length=30)
-    # At department review, the department that asked: only it waits for the answer; the others go on deciding.
-    department = models.CharField(max_length=10, choices=Department.choices, blank=True)
-    raised_at = models.DateTimeField()
-    # The data request as it stood when the query was raised (the current form's SHA-256).
-    data_fingerprint = models.CharField(max_length=64, blank=True)
-    # How long the stage had held the application when it asked: its clock resumes from there once answered.
-    # Empty only for a query raised before an application had a stage clock; its stage's clock then restarts.
-    time_at_stage = models.DurationField(null=True, blank=True)
-    answers = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["raised_at", "id"]
-        verbose_name_plural = "queries"
-
-    def __str__(self):
-        return f"Query on {self.application.reference} at {self.get_stage_display()}"
-
-
-class DepartmentReview(models.Model):
-    """One department's decision on one round of department review."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", "Awaiting decision"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="department_reviews")
-    department = models.CharField(max_length=10, choices=Department.choices)
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    reasons = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField()
-    # Set when a resubmission changed the data requested and every department reviews again.
-    superseded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["application", "department", "opened_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "department"],
-                condition=models.Q(superseded_at__isnull=True),
-                name="one_current_review_per_department",
-            )
-        ]
-        # What each department still has to decide: its work queue.
-        indexes = [
-            models.Index(
-                fields=["department", "application"],
-                condition=models.Q(superseded_at__isnull=True, decision="pending"),
-                name="pending_department_review",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_department_display()} review of {self.application.reference}: {self.get_decision_display()}"
-
-
-class ApplicationEvent(AppendOnlyModel):
-    """One entry in an application's audit trail. Append-only: never updated or deleted.
-
-    On PostgreSQL a trigger also refuses UPDATE and DELETE (see the migration).
-    """
-
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_role = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=30, choices=State.choices)
-    to_state = models.CharField(max_length=30, choices=State.choices)
-    at = models.DateTimeField(db_index=True)
-    comment = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    append_only_name = "The event log"
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["application", "at"]), models.Index(fields=["kind", "at"])]
-
-    def __str__(self):
-        return f"{self.application_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_transition(self) -> bool:
-        return self.from_state != self.to_state
-
-
-from .catalogue_models import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable  # noqa: E402
-
-__all__ = [
-    "Application",
-    "ApplicationEvent",
-    "Catalogue",
-    "CatalogueDataset",
-    "CatalogueTable",
-    "CatalogueVariable",
-    "DepartmentReview",
-    "Query",
-    "ReferenceCounter",
-    "TeamMember",
-    "VariableRequestForm",
-]

@@ -1,0 +1,29 @@
+"""The applications app's models, one module per model family; import them from here."""
+
+from .application import Application, ReferenceCounter
+from .catalogue import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable
+from .department_reviews import DepartmentReview
+from .events import ApplicationEvent
+from .forms import VariableRequestForm
+from .queries import Query
+from .queues import QUEUE_ORDERS, department_queue, joined, queue_stage, split
+from .team import TeamMember
+
+__all__ = [
+    "QUEUE_ORDERS",
+    "Application",
+    "ApplicationEvent",
+    "Catalogue",
+    "CatalogueDataset",
+    "CatalogueTable",
+    "CatalogueVariable",
+    "DepartmentReview",
+    "Query",
+    "ReferenceCounter",
+    "TeamMember",
+    "VariableRequestForm",
+    "department_queue",
+    "joined",
+    "queue_stage",
+    "split",
+]
