@@ -12,7 +12,13 @@ median server time of each queue page against two references served through the 
   the page, rendered for the same signed-in person, so with what every page pays (session, user, roles,
   navigation, unread notifications) and nothing of the queue.
 
-Targets: at most 15 queries on every page, whatever N is; a queue page at most 4 times the bare template.
+Each page and its references are requested in turn (interleaved), warm (30 rounds after one to warm up) and
+cold (the first request after the cache is emptied and the database connection closed, 5 rounds). The pages
+include the worst realistic cases: searches matching nothing and matching every row, the last page of the
+longest queue, and the review page of an application with 50 events and 10 form versions.
+
+Targets: at most 15 queries on every page, whatever N is; a queue page at most 4 times the bare template,
+warm and cold. The script exits with status 1 when a target is missed.
 """
 
 import argparse
@@ -33,8 +39,10 @@ import django  # noqa: E402
 django.setup()
 
 from bench_dashboard import bare_layout, sign_in  # noqa: E402  (this folder is on the path when run as a script)
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.template import Context, Engine  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -42,21 +50,40 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import path  # noqa: E402
 
 import leo_access.urls  # noqa: E402
-from applications.models import Application  # noqa: E402
+from applications.models import Application, ApplicationEvent, VariableRequestForm, department_queue  # noqa: E402
 from applications.states import State  # noqa: E402
 from leo_access.models import User  # noqa: E402
+from reviews.selectors import PAGE_SIZE  # noqa: E402
 
 RUNS = 30
+COLD_RUNS = 5
 TARGET_RATIO = 4.0
 MAX_QUERIES = 15
-PAGES = {
-    "ras@example.com": ["/reviews/queues/intake/", "/reviews/queues/intake/?overdue=1&sort=title&q=study"],
-    "dfe@example.com": ["/reviews/queues/dfe/", "/reviews/queues/dfe/?dataset=NPD&state=waiting&page=3"],
-    # In the generated histories DfE has always decided by department review, so its queue is empty;
-    # HMRC's holds every application at department review.
-    "hmrc@example.com": ["/reviews/queues/hmrc/", "/reviews/queues/hmrc/?dataset=NPD&state=waiting&page=3"],
-    "panel@example.com": ["/reviews/queues/panel/"],
-}
+NOTHING = "zqxjvw"  # a word no generated application, person or organisation contains
+
+
+def pages() -> dict[str, list[str]]:
+    """Each staff member's pages, the worst realistic cases included: searches matching nothing and matching
+    every row (every generated researcher's address is at example.org), and the last page of the longest queue."""
+    hmrc_last = -(-Application.objects.filter(department_queue("HMRC")).count() // PAGE_SIZE)
+    return {
+        "ras@example.com": [
+            "/reviews/queues/intake/",
+            "/reviews/queues/intake/?overdue=1&sort=title&q=study",
+            f"/reviews/queues/intake/?q={NOTHING}",
+            "/reviews/queues/intake/?q=example.org",
+        ],
+        "dfe@example.com": ["/reviews/queues/dfe/", "/reviews/queues/dfe/?dataset=NPD&state=waiting&page=3"],
+        # In the generated histories DfE has always decided by department review, so its queue is empty;
+        # HMRC's holds every application at department review.
+        "hmrc@example.com": [
+            "/reviews/queues/hmrc/",
+            "/reviews/queues/hmrc/?dataset=NPD&state=waiting&page=3",
+            f"/reviews/queues/hmrc/?page={max(1, hmrc_last)}",
+            f"/reviews/queues/hmrc/?q={NOTHING}",
+        ],
+        "panel@example.com": ["/reviews/queues/panel/"],
+    }
 
 
 def seed(target: int):
@@ -70,20 +97,74 @@ def seed(target: int):
         print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
 
 
-def timed(client, url) -> tuple[float, int, int]:
-    """Median server time (s), query count and response size of GET url."""
-    client.get(url)  # warm caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    # Counted now: the log the context reads is cleared by the requests that follow.
-    query_count = len(queries)
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
+def long_history() -> Application:
+    """An application at department review with 50 events and 10 form versions: the heaviest review page a
+    reviewer meets. Made once from a generated application's own rows, so it stays in the benchmark database."""
+    marked = Application.objects.filter(title__startswith="Generated study", state=State.DEPARTMENT_REVIEW)
+    application = marked.annotate(events_count=Count("events")).filter(events_count__gte=50).order_by("pk").first()
+    if application:
+        return application
+    application = marked.order_by("pk").first()
+    latest = application.variable_request_forms.order_by("-version").first()
+    versions = application.variable_request_forms.count()
+    extra = []
+    for version in range(latest.version + 1, latest.version + 1 + max(0, 10 - versions)):
+        copy = VariableRequestForm.objects.get(pk=latest.pk)
+        copy.pk, copy.version = None, version
+        extra.append(copy)
+    VariableRequestForm.objects.bulk_create(extra)
+    last = application.events.order_by("-at").first()
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application,
+            kind="comment",
+            actor=last.actor,
+            actor_role=last.actor_role,
+            from_state=application.state,
+            to_state=application.state,
+            at=last.at,
+            comment=f"Note {n} on the tables requested.",
+        )
+        for n in range(max(0, 50 - application.events.count()))
+    )
+    return application
+
+
+def warm_times(client, urls: list[str]) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
+    """Median server time of each url, requested in turn, RUNS rounds, so that pages and their references
+    share whatever the machine is doing; and each url's query count and size, taken on a warmed request."""
+    counts, sizes = {}, {}
+    for url in urls:
+        client.get(url)  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        # Counted now: the log the context reads is cleared by the requests that follow.
+        counts[url], sizes[url] = len(queries), len(response.content)
+        assert response.status_code == 200, (url, response.status_code)
+    times = {url: [] for url in urls}
     for _ in range(RUNS):
-        started = time.perf_counter()
-        client.get(url)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), query_count, len(response.content)
+        for url in urls:
+            started = time.perf_counter()
+            client.get(url)
+            times[url].append(time.perf_counter() - started)
+    return {url: statistics.median(t) for url, t in times.items()}, counts, sizes
+
+
+def cold_times(client, urls: list[str]) -> dict[str, float]:
+    """Median time of each url's first request after the cache is emptied and the database connection is new,
+    as after a deploy or when the cache has expired; interleaved as the warm figures are."""
+    times = {url: [] for url in urls}
+    for _ in range(COLD_RUNS):
+        for url in urls:
+            session = client.session.session_key
+            if session is None or not client.session.exists(session):
+                raise SystemExit("Not signed in: the benchmark needs a session kept in the database.")
+            cache.clear()
+            connection.close()
+            started = time.perf_counter()
+            client.get(url)
+            times[url].append(time.perf_counter() - started)
+    return {url: statistics.median(t) for url, t in times.items()}
 
 
 def bare(request, size):
@@ -108,31 +189,44 @@ def main():
     total = Application.objects.count()
     print(f"Applications in the database: {total}")
     client = Client()
-    worst_ratio, worst_layout, most_queries = 0.0, 0.0, 0
-    print(f"{'page':<58} {'queries':>7} {'median':>9} {'bare':>8} {'ratio':>6} {'layout':>8} {'ratio':>6}")
-    for email, urls in PAGES.items():
+    worst_warm, worst_cold, worst_layout, most_queries = 0.0, 0.0, 0.0, 0
+    print(
+        f"{'page':<52} {'queries':>7} {'warm':>9} {'bare':>8} {'ratio':>6} {'layout':>8} {'ratio':>6} "
+        f"{'cold':>9} {'bare':>8} {'ratio':>6}"
+    )
+    for email, urls in pages().items():
         sign_in(client, User.objects.get(email=email))
         for url in urls:
-            median, queries, size = timed(client, url)
-            bare_median = timed(client, f"/__bench__/bare/{size}/")[0]
-            layout_median = timed(client, f"/__bench__/layout/{size}/")[0]
-            ratio, layout_ratio = median / bare_median, median / layout_median
-            worst_ratio, worst_layout = max(worst_ratio, ratio), max(worst_layout, layout_ratio)
-            most_queries = max(most_queries, queries)
+            # Sizes first, so each reference is as large as its page.
+            size = len(client.get(url).content)
+            bare_url, layout_url = f"/__bench__/bare/{size}/", f"/__bench__/layout/{size}/"
+            warm, counts, _ = warm_times(client, [url, bare_url, layout_url])
+            cold = cold_times(client, [url, bare_url])
+            ratio, layout_ratio = warm[url] / warm[bare_url], warm[url] / warm[layout_url]
+            cold_ratio = cold[url] / cold[bare_url]
+            worst_warm, worst_layout = max(worst_warm, ratio), max(worst_layout, layout_ratio)
+            worst_cold = max(worst_cold, cold_ratio)
+            most_queries = max(most_queries, counts[url])
             print(
-                f"{url:<58} {queries:>7} {median * 1000:6.2f} ms {bare_median * 1000:5.2f} ms {ratio:5.1f}x "
-                f"{layout_median * 1000:5.2f} ms {layout_ratio:5.1f}x",
+                f"{url:<52} {counts[url]:>7} {warm[url] * 1000:6.2f} ms {warm[bare_url] * 1000:5.2f} ms "
+                f"{ratio:5.1f}x {warm[layout_url] * 1000:5.2f} ms {layout_ratio:5.1f}x "
+                f"{cold[url] * 1000:6.2f} ms {cold[bare_url] * 1000:5.2f} ms {cold_ratio:5.1f}x",
                 flush=True,
             )
-    review = Application.objects.filter(state=State.DEPARTMENT_REVIEW).order_by("pk").first()
-    sign_in(client, User.objects.get(email="dfe@example.com"))
-    median, queries, _ = timed(client, f"/reviews/applications/{review.pk}/")
-    most_queries = max(most_queries, queries)
-    print(f"{'review page':<58} {queries:>7} {median * 1000:6.2f} ms")
+    sign_in(client, User.objects.get(email="hmrc@example.com"))
+    for label, application in [
+        ("review page", Application.objects.filter(state=State.DEPARTMENT_REVIEW).order_by("pk").first()),
+        ("review page, 50 events and 10 forms", long_history()),
+    ]:
+        url = f"/reviews/applications/{application.pk}/"
+        warm, counts, _ = warm_times(client, [url])
+        cold = cold_times(client, [url])
+        most_queries = max(most_queries, counts[url])
+        print(f"{label:<52} {counts[url]:>7} {warm[url] * 1000:6.2f} ms{'':>33} {cold[url] * 1000:6.2f} ms")
     print(f"Most queries on a page: {most_queries} (target at most {MAX_QUERIES})")
-    print(f"Worst queue page / bare template: {worst_ratio:.1f} (target at most {TARGET_RATIO:g})")
+    print(f"Worst queue page / bare template: warm {worst_warm:.1f}, cold {worst_cold:.1f} (target {TARGET_RATIO:g})")
     print(f"Worst queue page / site layout of the same size: {worst_layout:.1f}")
-    ok = most_queries <= MAX_QUERIES and worst_ratio <= TARGET_RATIO
+    ok = most_queries <= MAX_QUERIES and worst_warm <= TARGET_RATIO and worst_cold <= TARGET_RATIO
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
