@@ -112,7 +112,9 @@ def form_download(request, pk, version):
     audit.record_download(
         request=request, what=f"Variable Request Form version {version}", application=application, filename=filename
     )
-    return protected_file_response(upload.file, filename=filename, content_type=XLSX)
+    return protected_file_response(
+        request, upload.file, filename=filename, content_type=XLSX, sha256=upload.sha256, application=application
+    )
 
 
 @login_required
@@ -126,4 +128,6 @@ def ethics_letter(request, pk):
     audit.record_download(
         request=request, what="the ethics approval letter", application=application, filename=filename
     )
-    return protected_file_response(letter, filename=filename, content_type="application/pdf")
+    return protected_file_response(
+        request, letter, filename=filename, content_type="application/pdf", application=application
+    )

@@ -73,8 +73,16 @@ def document(request, pk):
     audit.record_download(
         request=request, what="a signed Individual Declaration", application=declaration.application, filename=filename
     )
-    response = protected_file_response(stored.file, filename=filename, content_type="application/pdf")
-    response["X-Content-SHA256"] = stored.sha256
+    response = protected_file_response(
+        request,
+        stored.file,
+        filename=filename,
+        content_type="application/pdf",
+        sha256=stored.sha256,
+        application=declaration.application,
+    )
+    if response.status_code == 200:
+        response["X-Content-SHA256"] = stored.sha256
     return response
 
 

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,40 +97,52 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_server):
     Tests that use it must commit their data: mark them django_db(transaction=True).
     Its e-mail goes to `smtp_server`; retries wait a second or two instead of minutes.
     """
+    with running_worker({"EMAIL_URL": smtp_server.url, "LEO_TEST_WORKER_SMTP": "1"}) as node:
+        yield node
+
+
+@contextmanager
+def running_worker(extra_env: dict, queues: str = ""):
+    """Start a worker process with the test settings and `extra_env`, consuming `queues` (default: the default
+    queue); stop it afterwards."""
     database = settings.DATABASES["default"]
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "leo_access.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "EMAIL_URL": smtp_server.url,
-        "LEO_TEST_WORKER_SMTP": "1",
-        "EMAIL_TIMEOUT": "5",
-        "NOTIFICATION_RETRY_SECONDS": "1",
-        "NOTIFICATION_RETRY_MAX_SECONDS": "2",
-    }
+    env = (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "leo_access.settings.test",
+            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+            "REDIS_URL": settings.REDIS_URL,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "EMAIL_TIMEOUT": "5",
+            "NOTIFICATION_RETRY_SECONDS": "1",
+            "NOTIFICATION_RETRY_MAX_SECONDS": "2",
+        }
+        | extra_env
+    )
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = open(ROOT / "var" / f"test-worker-{os.getpid()}.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(ROOT / "var" / f"test-worker-{os.getpid()}-{node}.log", "w")  # noqa: SIM115 - closed below
+    command = [sys.executable, "-m", "celery", "-A", "leo_access", "worker", "--pool=solo", "-n", node]
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "leo_access", "worker", "--pool=solo", "-n", node, "--loglevel=INFO"],
+        [*command, "--loglevel=INFO", *(["-Q", queues] if queues else [])],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The test worker exited early; see {log.name}")
-        if celery_app.control.ping(destination=[node], timeout=0.5):
-            break
-    else:
-        process.kill()
-        raise RuntimeError(f"The test worker did not answer within 60 s; see {log.name}")
-    yield node
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"The test worker exited early; see {log.name}")
+            if celery_app.control.ping(destination=[node], timeout=0.5):
+                break
+        else:
+            raise RuntimeError(f"The test worker did not answer within 60 s; see {log.name}")
+        yield node
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -14,6 +14,7 @@ class AuditKind(models.TextChoices):
     SECOND_FACTOR_REMOVED = "mfa_removed", "Second factor removed"
     APPLICATION_OPENED = "application_opened", "Application opened by staff"
     FILE_DOWNLOADED = "file_downloaded", "File downloaded"
+    FILE_UNAVAILABLE = "file_unavailable", "Stored file missing or changed"
     PERMISSION_CHANGED = "permission_changed", "Permissions changed"
     ADMIN_CHANGE = "admin_change", "Change in the admin site"
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"

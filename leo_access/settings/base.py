@@ -127,6 +127,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files in an S3-compatible bucket instead of MEDIA_ROOT when AWS_STORAGE_BUCKET_NAME is set; the other AWS_*
+# names are django-storages' own settings (README.md, "Object storage").
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    # "path" for servers that do not give each bucket its own host name (MinIO, most local servers).
+    AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
+    # Objects are private; each name is used once (a second file of the same name gets a new one).
+    AWS_DEFAULT_ACL = None
+    AWS_S3_FILE_OVERWRITE = False
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+# How long a pre-signed download address lasts (FILE_DOWNLOADS=redirect).
+AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=60)
+# "stream": the view sends the bytes; "redirect": files in a bucket are sent by a short-lived pre-signed URL
+# (files whose fingerprint is checked are always read and sent by the view).
+FILE_DOWNLOADS = env.str("FILE_DOWNLOADS", default="stream")
 # In production, the path of the web server's internal location for MEDIA_ROOT (X-Accel-Redirect); empty: Django
 # streams the file itself after the permission check.
 PROTECTED_MEDIA_ACCEL_PREFIX = env.str("PROTECTED_MEDIA_ACCEL_PREFIX", default="")

@@ -2,7 +2,7 @@
 and deleting it when it expires. The worker does the heavy parts; pages only ask for them."""
 
 import logging
-import os
+import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -10,10 +10,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from leo_access.files import STORAGE_ERRORS
 from leo_access.queueing import queue_once
 
 from . import charts, exports, forms, selectors
@@ -138,8 +141,9 @@ def request_export(*, kind: str, fmt: str, filters: dict, by, total_rows: int) -
     return export
 
 
-def export_path(export: Export) -> Path:
-    return Path(settings.MEDIA_ROOT) / "exports" / f"{export.pk}.{export.format}"
+def export_name(export: Export) -> str:
+    """Where the built file is kept in the file storage (MEDIA_ROOT, or the bucket)."""
+    return f"exports/{export.pk}.{export.format}"
 
 
 @contextmanager
@@ -177,26 +181,27 @@ def build_export(export_id) -> Export | None:
         export.save(update_fields=["status", "started_at", "rows_written"])
 
     table = table_for(export.kind, export.filters)
-    path = export_path(export)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(path.suffix + ".part")
-
-    try:
-        with _progress_writer(export) as progress:
-            written = exports.WRITERS[export.format](table, partial, progress=progress)
-        os.replace(partial, path)
-    except Exception as error:
-        partial.unlink(missing_ok=True)
-        Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
-        )
-        raise
+    # Written to the worker's own temporary folder, then stored: the storage may be a bucket shared by machines.
+    with tempfile.TemporaryDirectory(prefix="leo-export-") as folder:
+        partial = Path(folder) / f"export.{export.format}"
+        try:
+            with _progress_writer(export) as progress:
+                written = exports.WRITERS[export.format](table, partial, progress=progress)
+            name = export_name(export)
+            default_storage.delete(name)  # a run stopped after storing its file is built again from the start
+            with partial.open("rb") as handle:
+                stored = default_storage.save(name, File(handle))
+        except Exception as error:
+            Export.objects.filter(pk=export.pk).update(
+                status=Export.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
+            )
+            raise
     finished = timezone.now()
     Export.objects.filter(pk=export.pk).update(
         status=Export.Status.DONE,
         rows_written=written,
         total_rows=written,
-        file=str(path.relative_to(settings.MEDIA_ROOT)),
+        file=stored,
         finished_at=finished,
         expires_at=finished + timedelta(hours=settings.TRACKING_EXPORT_KEEP_HOURS),
     )
@@ -212,9 +217,13 @@ def delete_expired_exports(now=None) -> int:
         requested_at__lt=now - timedelta(hours=settings.TRACKING_EXPORT_KEEP_HOURS),
     )
     for export in stale:
-        path = export_path(export)
-        path.unlink(missing_ok=True)
-        path.with_suffix(path.suffix + ".part").unlink(missing_ok=True)
-        Export.objects.filter(pk=export.pk).update(status=Export.Status.EXPIRED, file="")
-        deleted += 1
+        for name in {export.file.name, export_name(export)} - {"", None}:
+            try:
+                default_storage.delete(name)
+            except STORAGE_ERRORS:
+                log.warning("Could not delete the expired export file %s; will try again", name, exc_info=True)
+                break
+        else:
+            Export.objects.filter(pk=export.pk).update(status=Export.Status.EXPIRED, file="")
+            deleted += 1
     return deleted

@@ -215,9 +215,9 @@ def export_status(request, pk):
 @allowed("tracking.export")
 def export_download(request, pk):
     job = _own_export(request, pk)
-    path = services.export_path(job)
-    if job.status != Export.Status.DONE or (job.expires_at and job.expires_at < timezone.now()) or not path.exists():
+    if job.status != Export.Status.DONE or (job.expires_at and job.expires_at < timezone.now()) or not job.file:
         return render(request, "reviews/tracking/export.html", {"export": job, "gone": True}, status=410)
     audit.record_download(request=request, what=f"an export of {job.get_kind_display().lower()}", filename=job.filename)
-    name = path.relative_to(settings.MEDIA_ROOT).as_posix()
-    return protected_media_response(name, filename=job.filename, content_type=exports.CONTENT_TYPES[job.format])
+    return protected_media_response(
+        request, job.file.name, filename=job.filename, content_type=exports.CONTENT_TYPES[job.format]
+    )

@@ -218,10 +218,12 @@ def test_anonymous_people_are_sent_to_sign_in():
 
 
 def test_exports_are_downloads_in_the_audit_log(client, settings):
-    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
 
     from reviews.tracking.models import Export
-    from reviews.tracking.services import export_path
+    from reviews.tracking.services import export_name
 
     admin_user = staff(Role.ADMIN)
     client.force_login(admin_user)
@@ -234,14 +236,13 @@ def test_exports_are_downloads_in_the_audit_log(client, settings):
         status=Export.Status.DONE,
         expires_at=timezone.now() + timedelta(hours=1),
     )
-    path = export_path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("Reference\r\nLEO-2026-0001\r\n")
+    job.file = default_storage.save(export_name(job), ContentFile(b"Reference\r\nLEO-2026-0001\r\n"))
+    job.save()
     downloaded = client.get(reverse("tracking:export_download", args=[job.pk]))
     assert b"".join(downloaded.streaming_content) == b"Reference\r\nLEO-2026-0001\r\n"
     settings.PROTECTED_MEDIA_ACCEL_PREFIX = "/protected-media/"
     handed_over = client.get(reverse("tracking:export_download", args=[job.pk]))
-    assert handed_over["X-Accel-Redirect"] == f"/protected-media/exports/{Path(path).name}"
+    assert handed_over["X-Accel-Redirect"] == f"/protected-media/{job.file.name}"
     summaries = list(
         AuditEvent.objects.filter(kind=AuditKind.FILE_DOWNLOADED, actor=admin_user).values_list("summary", flat=True)
     )

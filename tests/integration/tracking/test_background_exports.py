@@ -8,6 +8,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,11 +63,11 @@ def test_a_large_export_is_built_by_the_worker_and_then_expires(client, settings
     assert client.get(reverse("tracking:export_download", args=[export.pk])).status_code == 404
     client.force_login(admin)
 
-    path = services.export_path(export)
-    assert path.exists()
+    name = export.file.name
+    assert default_storage.exists(name)
     assert services.delete_expired_exports(now=timezone.now()) == 0
     assert services.delete_expired_exports(now=export.expires_at + timedelta(seconds=1)) == 1
-    assert not path.exists()
+    assert not default_storage.exists(name)
     export.refresh_from_db()
     assert export.status == Export.Status.EXPIRED
     assert client.get(reverse("tracking:export_download", args=[export.pk])).status_code == 410
@@ -82,7 +83,7 @@ def test_building_again_leaves_a_finished_export_alone(settings, tmp_path):
     finished = first.finished_at
     again = services.build_export(export.pk)
     assert again.finished_at == finished
-    assert services.export_path(again).exists()
+    assert default_storage.exists(again.file.name)
 
 
 def _many_at_intake(count: int, title: str = "Study"):
