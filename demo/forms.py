@@ -4,7 +4,6 @@ validated like any other form."""
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q
 
 from applications.models import Application, Catalogue, VariableRequestForm
 from applications.services import upload_variable_request_form
@@ -44,11 +43,10 @@ JUSTIFICATION = (
 def ensure_demo_catalogue() -> bool:
     """Import the demo catalogue unless an official form's catalogue, or this one, is there already; it replaces a
     demo catalogue from an earlier data file. Returns whether it was imported."""
-    catalogue, sha256 = demo_catalogue()
-    if Catalogue.objects.filter(Q(is_demo=False) | Q(source_sha256=sha256)).exists():
+    if Catalogue.objects.filter(is_demo=False).exists():
         return False
-    store_catalogue(extracted=catalogue, source_name=DEMO_SOURCE_NAME, source_sha256=sha256, demo=True)
-    return True
+    catalogue, sha256 = demo_catalogue()
+    return store_catalogue(extracted=catalogue, source_name=DEMO_SOURCE_NAME, source_sha256=sha256, demo=True).created
 
 
 def filled_form(reference: str, request: dict | None = None) -> bytes:
