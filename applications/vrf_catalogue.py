@@ -20,14 +20,25 @@ class ImportOutcome:
 
 def import_catalogue(*, data: bytes, source_name: str, demo: bool = False) -> ImportOutcome:
     """Build the catalogue of the form's version. Importing a version already present changes nothing,
-    except that an official form replaces a demo catalogue of its version.
+    except that an official form replaces a demo catalogue of its version (and so does a demo catalogue from another
+    source, such as a newer demo data file).
 
     Raises `vrf.CatalogueError` with a message for an administrator when the file is not the form.
     """
-    extracted = vrf.extract_catalogue(data)
+    return store_catalogue(
+        extracted=vrf.extract_catalogue(data),
+        source_name=source_name,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        demo=demo,
+    )
+
+
+def store_catalogue(*, extracted: vrf.Catalogue, source_name: str, source_sha256: str, demo: bool) -> ImportOutcome:
+    """Store a catalogue already extracted from an official form (as `import_catalogue` does, and as the demo does
+    with the catalogue it ships as a data file), on the same terms."""
     with transaction.atomic():
         existing = Catalogue.objects.select_for_update().filter(form_version=extracted.form_version).first()
-        if existing and existing.is_demo and not demo:
+        if existing and existing.is_demo and (not demo or existing.source_sha256 != source_sha256):
             existing.delete()
         elif existing:
             return ImportOutcome(existing, False, existing.tables.count(), _variable_count(existing))
@@ -35,8 +46,10 @@ def import_catalogue(*, data: bytes, source_name: str, demo: bool = False) -> Im
             is_demo=demo,
             form_version=extracted.form_version,
             form_date=extracted.form_date or "",
+            overview=extracted.overview or "",
+            covid_impact=[list(row) for row in extracted.covid_impact],
             source_name=source_name[-255:],
-            source_sha256=hashlib.sha256(data).hexdigest(),
+            source_sha256=source_sha256,
         )
         datasets = {
             dataset.code: CatalogueDataset.objects.create(
@@ -116,6 +129,8 @@ def _load(catalogue_id: int, imported_at) -> vrf.Catalogue:
     return vrf.Catalogue(
         form_version=catalogue.form_version,
         form_date=catalogue.form_date or None,
+        overview=catalogue.overview or None,
+        covid_impact=tuple(tuple(row) for row in catalogue.covid_impact),
         datasets=tuple(
             vrf.Dataset(code=d.name, departments=tuple(d.departments)) for d in catalogue.datasets.order_by("position")
         ),

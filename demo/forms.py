@@ -4,12 +4,10 @@ validated like any other form."""
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
 
 from applications.models import Application, Catalogue, VariableRequestForm
 from applications.services import upload_variable_request_form
 from applications.validation import validate_form
-from applications.vrf import write_template
 from applications.vrf.layout import (
     ALIAS,
     ANSWER,
@@ -20,10 +18,11 @@ from applications.vrf.layout import (
     summary_role,
     table_role,
 )
+from applications.vrf.template import template_workbook
 from applications.vrf.text import header_key
-from applications.vrf_catalogue import catalogue_for_version, current_catalogue, import_catalogue
+from applications.vrf_catalogue import catalogue_for_version, current_catalogue, store_catalogue
 
-from .catalogue import DEMO_CATALOGUE, DEMO_SOURCE_NAME
+from .catalogue import DEMO_SOURCE_NAME, demo_catalogue
 
 # What the demo applications ask for: table -> (answer, variables ticked on its sheet).
 DEMO_REQUEST = {
@@ -42,20 +41,19 @@ JUSTIFICATION = (
 
 
 def ensure_demo_catalogue() -> bool:
-    """Import the demo catalogue when no catalogue exists yet. Returns whether it was imported."""
-    if Catalogue.objects.exists():
+    """Import the demo catalogue unless an official form's catalogue, or this one, is there already; it replaces a
+    demo catalogue from an earlier data file. Returns whether it was imported."""
+    if Catalogue.objects.filter(is_demo=False).exists():
         return False
-    data = write_template(DEMO_CATALOGUE, reference="DEMO")
-    import_catalogue(data=data, source_name=DEMO_SOURCE_NAME, demo=True)
-    return True
+    catalogue, sha256 = demo_catalogue()
+    return store_catalogue(extracted=catalogue, source_name=DEMO_SOURCE_NAME, source_sha256=sha256, demo=True).created
 
 
 def filled_form(reference: str, request: dict | None = None) -> bytes:
     """The current catalogue's template, answered with `request` (by default `DEMO_REQUEST`)."""
     request = DEMO_REQUEST if request is None else request
     catalogue = current_catalogue()
-    blank = write_template(catalogue_for_version(catalogue.form_version), reference=reference)
-    book = load_workbook(BytesIO(blank))
+    book = template_workbook(catalogue_for_version(catalogue.form_version), reference=reference)
     wanted = {header_key(name): answer for name, answer in request.items()}
     for sheet in book.worksheets:
         columns = _header(sheet, summary_role, {SUMMARY_TABLE, SUMMARY_ANSWER})

@@ -19,6 +19,9 @@ class Catalogue(models.Model):
     source_sha256 = models.CharField(max_length=64)
     # A demo catalogue is replaced when the official form of the same version is imported.
     is_demo = models.BooleanField(default=False)
+    # The form's own prose, so that the template written from the catalogue is the whole form.
+    overview = models.TextField(blank=True)
+    covid_impact = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,7 +72,8 @@ class CatalogueVariable(models.Model):
     alias = models.CharField(max_length=200)
     field_reference = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
-    years_populated = models.CharField(max_length=200, blank=True)
+    # Usually a range of years, but the official form also writes notes of several hundred characters here.
+    years_populated = models.TextField(blank=True)
     # 1 (most identifying) to 5; sensitivity A (most sensitive) to E.
     identification_risk = models.PositiveSmallIntegerField(null=True, blank=True)
     sensitivity = models.CharField(max_length=5, blank=True)

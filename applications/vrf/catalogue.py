@@ -1,8 +1,9 @@
 """The catalogue of a form version: its datasets, tables and variables, extracted from an official (blank or
 filled) form. Plain dataclasses, so the Django side can store them however it likes (to_dict / from_dict give a
-JSON-ready shape)."""
+JSON-ready shape; to_json / from_json the data file a catalogue is shipped as)."""
 
 import functools
+import json
 from dataclasses import asdict, dataclass
 
 from .findings import Rejected
@@ -51,6 +52,8 @@ class Catalogue:
     datasets: tuple[Dataset, ...]
     tables: tuple[Table, ...]
     form_date: str | None = None
+    overview: str | None = None  # the Overview sheet's text
+    covid_impact: tuple[tuple[str, ...], ...] = ()  # the COVID19 Impact sheet's rows, as text
 
     def table_for(self, sheet: str | None = None, name: str | None = None) -> Table | None:
         """The catalogue table for a sheet of an uploaded form, or failing that for its summary name."""
@@ -78,6 +81,8 @@ class Catalogue:
         return {
             "form_version": self.form_version,
             "form_date": self.form_date,
+            "overview": self.overview,
+            "covid_impact": [list(row) for row in self.covid_impact],
             "datasets": [asdict(dataset) for dataset in self.datasets],
             "tables": [asdict(table) for table in self.tables],
         }
@@ -87,6 +92,8 @@ class Catalogue:
         return cls(
             form_version=data["form_version"],
             form_date=data.get("form_date"),
+            overview=data.get("overview"),
+            covid_impact=tuple(tuple(row) for row in data.get("covid_impact") or ()),
             datasets=tuple(
                 Dataset(code=item["code"], departments=tuple(item["departments"])) for item in data["datasets"]
             ),
@@ -98,6 +105,18 @@ class Catalogue:
                 for item in data["tables"]
             ),
         )
+
+    def to_json(self) -> str:
+        # One key per line, so that regenerating the file from a new issue of the form gives a readable diff.
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "Catalogue":
+        """A catalogue from its data file; raises CatalogueError when the text is not one."""
+        try:
+            return cls.from_dict(json.loads(text))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise CatalogueError(f"The file is not a catalogue written by to_json ({type(error).__name__}).") from error
 
 
 class CatalogueError(ValueError):
@@ -149,6 +168,8 @@ def extract_catalogue(data: bytes, *, max_bytes: int = Limits.max_bytes) -> Cata
     return Catalogue(
         form_version=form.front_cover.version,
         form_date=form.front_cover.date,
+        overview=form.overview,
+        covid_impact=tuple(tuple(row) for row in form.covid_impact),
         datasets=tuple(
             Dataset(code=code, departments=tuple(department for department in DEPARTMENTS if department in found))
             for code, found in datasets.items()

@@ -117,3 +117,7 @@ class FormContents:
     front_cover: FrontCover
     summary: Summary | None
     table_sheets: list[TableSheet]
+    # Read in "catalogue" mode only: the official text of the Overview sheet and the rows of the COVID19 Impact
+    # sheet, so that a template written from the catalogue carries them.
+    overview: str | None = None
+    covid_impact: list[list[str]] = field(default_factory=list)

@@ -33,7 +33,9 @@ CATALOGUE = "catalogue"
 
 _VERSION = re.compile(r"\bversion\s*:?\s*v?(\d+(?:\.\d+)*)\b")
 _REFERENCE = re.compile(r"application reference\s*:?\s*(\S.*)$", re.IGNORECASE)
-_SKIPPED = frozenset({"overview", "covid19 impact", "covid-19 impact", "covid 19 impact"})
+_OVERVIEW = "overview"
+_COVID_IMPACT = frozenset({"covid19 impact", "covid-19 impact", "covid 19 impact"})
+_SKIPPED = frozenset({_OVERVIEW, *_COVID_IMPACT})
 _YES = frozenset({"yes", "y", "true"})
 _NO = frozenset({"no", "n", "false"})
 # Header texts are short; longer cells are prose, not worth normalising while looking for a header. The summary's
@@ -52,8 +54,17 @@ def read_form(workbook: bytes, *, mode: str = REQUESTS) -> FormContents:
     summary = None
     table_sheets = []
     first_sheet = None
+    overview = None
+    covid_impact = []
     for name in names:
         key = normalise(name)
+        if key in _SKIPPED and mode == CATALOGUE:
+            rows = _text_rows(_sheet_rows(book, name)[0])
+            if key == _OVERVIEW and overview is None:
+                overview = "\n\n".join(text.strip() for row in rows for text in row if text.strip()) or None
+            elif key in _COVID_IMPACT and not covid_impact:
+                covid_impact = rows
+            continue
         if key in _SKIPPED or "chart" in kinds.get(name, "").casefold():
             continue
         rows, top, left = _sheet_rows(book, name)
@@ -76,7 +87,28 @@ def read_form(workbook: bytes, *, mode: str = REQUESTS) -> FormContents:
         front_cover = _front_cover(*first_sheet) if first_sheet else FrontCover()
         if front_cover.version is None:
             front_cover = FrontCover()
-    return FormContents(sheet_names=names, front_cover=front_cover, summary=summary, table_sheets=table_sheets)
+    return FormContents(
+        sheet_names=names,
+        front_cover=front_cover,
+        summary=summary,
+        table_sheets=table_sheets,
+        overview=overview,
+        covid_impact=covid_impact,
+    )
+
+
+def _text_rows(rows: list[list]) -> list[list[str]]:
+    """A prose sheet's cells as text, without trailing blank cells and rows (blank rows between are kept, as the
+    sheet's spacing)."""
+    texts = []
+    for row in rows:
+        text = [cell_text(value) for value in row]
+        while text and not text[-1].strip():
+            text.pop()
+        texts.append(text)
+    while texts and not texts[-1]:
+        texts.pop()
+    return texts
 
 
 def _sheet_rows(book: CalamineWorkbook, name: str) -> tuple[list[list], int, int]:

@@ -1,4 +1,6 @@
-"""Writing a blank Variable Request Form from a catalogue, in the official layout, for an application.
+"""Writing a blank Variable Request Form from a catalogue, in the official layout, for an application: the Front
+Cover, the Overview, the Data Tables summary, the COVID19 Impact sheet (when the catalogue has one) and a sheet per
+table.
 
 Dropdowns follow the form's rules: NPD tables Yes / No / Default Variables only, linking tables Yes only, the rest
 Yes / No; every by-request data item Yes / No. Sheets are protected so that only the answer cells can be edited.
@@ -36,6 +38,8 @@ OVERVIEW = (
     "- The Data Tables sheet must agree with your selections on the table sheets."
 )
 
+COVID_IMPACT = "COVID19 Impact"
+
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -47,12 +51,22 @@ _INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 def write_template(catalogue: Catalogue, *, reference: str, form_version: str | None = None) -> bytes:
     """A blank form for application `reference` (e.g. "LEO-2026-0042"); the version defaults to the catalogue's."""
+    out = BytesIO()
+    template_workbook(catalogue, reference=reference, form_version=form_version).save(out)
+    return out.getvalue()
+
+
+def template_workbook(catalogue: Catalogue, *, reference: str, form_version: str | None = None) -> Workbook:
+    """The blank form as an openpyxl workbook, for filling in before it is saved (reading the whole form back
+    from bytes to fill it takes longer than writing it)."""
     version = form_version or catalogue.form_version
     book = Workbook()
     _front_cover(book.active, catalogue, reference, version)
-    _overview(book.create_sheet("Overview"))
+    _overview(book.create_sheet("Overview"), catalogue.overview or OVERVIEW)
     sheet_names = _sheet_names(catalogue.tables)
     _data_tables(book.create_sheet("Data Tables"), catalogue.tables)
+    if catalogue.covid_impact:
+        _covid_impact(book.create_sheet(COVID_IMPACT), catalogue.covid_impact)
     for table, name in zip(catalogue.tables, sheet_names, strict=True):
         sheet = book.create_sheet(name)
         if table.family in (LINKING, OUTCOME):
@@ -65,9 +79,7 @@ def write_template(catalogue: Catalogue, *, reference: str, form_version: str | 
             )
         else:
             _npd_sheet(sheet, table)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book
 
 
 def _front_cover(sheet, catalogue: Catalogue, reference: str, version: str) -> None:
@@ -86,11 +98,21 @@ def _front_cover(sheet, catalogue: Catalogue, reference: str, version: str) -> N
     _protect(sheet)
 
 
-def _overview(sheet) -> None:
-    sheet["B4"] = OVERVIEW
+def _overview(sheet, text: str) -> None:
+    sheet["B4"] = text
     sheet["B4"].alignment = _WRAP
     sheet.column_dimensions["B"].width = 100
     sheet.row_dimensions[4].height = 220
+    _protect(sheet)
+
+
+def _covid_impact(sheet, rows: tuple[tuple[str, ...], ...]) -> None:
+    for row, texts in enumerate(rows, start=1):
+        for column, text in enumerate(texts, start=1):
+            if text:
+                sheet.cell(row=row, column=column, value=text).alignment = _WRAP
+    sheet["A1"].font = _BOLD
+    _widths(sheet, (40, 22, 16, 100))
     _protect(sheet)
 
 
@@ -282,7 +304,7 @@ def _protect(sheet) -> None:
 
 def _sheet_names(tables: tuple[Table, ...]) -> list[str]:
     names = []
-    used = {"front cover", "overview", "data tables"}
+    used = {"front cover", "overview", "data tables", COVID_IMPACT.casefold()}
     for table in tables:
         name = table.sheet or _INVALID_SHEET_CHARACTERS.sub("_", table.name)[:31]
         base, counter = name, 2

@@ -16,7 +16,7 @@ from applications.services import upload_variable_request_form
 from applications.states import State
 from applications.validation import datasets_requested, validate_form
 from applications.vrf import write_template
-from demo.catalogue import DEMO_CATALOGUE
+from demo.catalogue import demo_catalogue
 from demo.forms import DEMO_REQUEST, ensure_demo_catalogue, filled_form
 from tests.factories import ApplicationFactory, coordinator_of, researcher
 from tests.lifecycle import People, advance
@@ -37,13 +37,18 @@ def draft():
     return application, coordinator_of(application)
 
 
+def sheets(catalogue) -> list[str]:
+    return list(catalogue.tables.order_by("position").values_list("sheet_name", flat=True))
+
+
 def upload(application, user, data: bytes, name="form.xlsx"):
     return upload_variable_request_form(application_id=application.pk, by=user, uploaded=SimpleUploadedFile(name, data))
 
 
 def test_import_vrf_catalogue_builds_the_catalogue_once(tmp_path, capsys):
     path = tmp_path / "official.xlsx"
-    path.write_bytes(write_template(DEMO_CATALOGUE, reference="BLANK"))
+    shipped, _ = demo_catalogue()
+    path.write_bytes(write_template(shipped, reference="BLANK"))
 
     call_command("import_vrf_catalogue", str(path))
     call_command("import_vrf_catalogue", str(path))
@@ -52,7 +57,7 @@ def test_import_vrf_catalogue_builds_the_catalogue_once(tmp_path, capsys):
     assert "Imported form version 2.3" in output
     assert "Already imported; nothing changed" in output
     assert Catalogue.objects.count() == 1
-    expected = sum(len(table.variables) for table in DEMO_CATALOGUE.tables)
+    expected = sum(len(table.variables) for table in shipped.tables)
     assert CatalogueVariable.objects.count() == expected
     ks4 = Catalogue.objects.get().tables.get(name="KS4 01-02 to 20-21")
     assert ks4.owner == "dfe"
@@ -182,7 +187,8 @@ def test_the_template_carries_the_reference_and_the_catalogue_version(client, dr
     cover = " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
     assert application.reference in cover
     assert "2.3" in cover
-    assert "Data Tables" in book.sheetnames
+    assert book.sheetnames == ["Front Cover", "Overview", "Data Tables", "COVID19 Impact", *sheets(catalogue)]
+    assert len(book.sheetnames) == 37  # the whole official v2.3 form
 
 
 def submitted(application):

@@ -10,8 +10,8 @@ from demo.forms import ensure_demo_catalogue
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: one user per role, a small catalogue and a few applications at different stages. "
-        "Safe to run again."
+        "Load the demo data: one user per role, the official v2.3 catalogue and a few applications at different "
+        "stages. Safe to run again."
     )
 
     def add_arguments(self, parser):

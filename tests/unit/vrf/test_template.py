@@ -21,8 +21,8 @@ def test_template_round_trip(catalogue):
 
 def test_template_layout_dropdowns_and_protection(catalogue):
     book = load_workbook(BytesIO(write_template(catalogue, reference="LEO-2026-0042")))
-    assert book.sheetnames[:3] == ["Front Cover", "Overview", "Data Tables"]
-    assert book.sheetnames[3:] == [table.sheet for table in catalogue.tables]
+    assert book.sheetnames[:4] == ["Front Cover", "Overview", "Data Tables", "COVID19 Impact"]
+    assert book.sheetnames[4:] == [table.sheet for table in catalogue.tables]
     cover = book["Front Cover"]
     assert "Version 2.3" in [cell.value for row in cover.iter_rows() for cell in row]
     assert "Application reference: LEO-2026-0042" in [cell.value for row in cover.iter_rows() for cell in row]
