@@ -2,6 +2,7 @@
 only that department, before the panel; the other departments' approvals stand."""
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -10,6 +11,7 @@ from applications.services import resubmit_application, upload_variable_request_
 from applications.states import State
 from applications.validation import validate_form
 from applications.vrf_catalogue import import_catalogue
+from notifications.tasks import notify_event
 from reviews.services import query_application
 from tests.factories import add_form, coordinator_of
 from tests.lifecycle import People, advance, application_with_member, approve, reload
@@ -83,6 +85,18 @@ def test_a_panel_query_answered_with_an_added_hmrc_table_goes_back_to_hmrc_alone
 
     approve(application, people, "hmrc")
     assert reload(application).state == State.PANEL_REVIEW
+
+
+def test_only_the_department_reviewing_again_hears_that_it_has_arrived(people, builder):
+    application = at_stage(State.PANEL_REVIEW, people, builder)
+    application = answer(application, people, people.panel, lambda form: form.request("cjrs"), builder)
+
+    before = len(mail.outbox)
+    notify_event(application.events.get(kind="resubmitted").pk)
+    told = {message.to[0] for message in mail.outbox[before:]}
+
+    assert people.hmrc.email in told
+    assert not told & {people.dfe.email, people.dwp.email, people.panel.email}
 
 
 def test_a_panel_query_answered_with_the_same_data_goes_back_to_the_panel(people, builder):
