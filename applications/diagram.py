@@ -44,7 +44,9 @@ def render() -> str:
         "Department decisions are recorded per department (DfE, HMRC, DWP) while the application is at",
         "`department_review`; the third approval runs `complete_department_review` and the first rejection runs",
         "`reject`. `grant_access` also runs by itself when the last Individual Declaration is signed, and `close`",
-        "when a project's accreditation end date has passed.",
+        "when a project's accreditation end date has passed. An answer to a panel query that asks for more of a",
+        "department's data runs `resubmit_for_department_review` instead of `resubmit`: the departments whose data",
+        "grew review again (`applications/rereview.py`), and their approvals take it on to the panel.",
         "",
     ]
     return "\n".join(lines)

@@ -119,11 +119,11 @@ def apply(
     )
 
 
-def open_department_reviews(application: Application):
-    """Open a pending review for each department (DfE, HMRC, DWP)."""
+def open_department_reviews(application: Application, departments=Department):
+    """Open a pending review for each department (DfE, HMRC, DWP), or for those given."""
     at = clock.now()
     DepartmentReview.objects.bulk_create(
-        [DepartmentReview(application=application, department=department, opened_at=at) for department in Department]
+        [DepartmentReview(application=application, department=department, opened_at=at) for department in departments]
     )
     note_awaiting_departments(application)
 
@@ -136,12 +136,32 @@ def note_awaiting_departments(application: Application):
     Application.objects.filter(pk=application.pk).update(awaiting_departments=application.awaiting_departments)
 
 
-def reopen_department_reviews(application: Application, *, by, role: str, reason: str):
-    """Every department reviews again: the decisions made so far are kept, but superseded."""
+def reopen_department_reviews(application: Application, *, departments: dict, by, role: str):
+    """The departments given review again, each for the reasons listed: their decisions so far are kept, but
+    superseded. The other departments' decisions stand."""
     at = clock.now()
-    current_department_reviews(application).update(superseded_at=at)
-    open_department_reviews(application)
-    record(application, kind="department_reviews_reopened", by=by, role=role, comment=reason)
+    current_department_reviews(application).filter(department__in=list(departments)).update(superseded_at=at)
+    open_department_reviews(application, list(departments))
+    names = [Department(department).label for department in departments]
+    why = " ".join(
+        f"{Department(department).label}: {'; '.join(reasons)}." for department, reasons in departments.items()
+    )
+    verb = "reviews" if len(names) == 1 else "review"
+    record(
+        application,
+        kind="department_reviews_reopened",
+        by=by,
+        role=role,
+        comment=f"The data requested changed, so {_listed(names)} {verb} the application again. {why}",
+        data={
+            "departments": [str(department) for department in departments],
+            "changes": {str(department): list(reasons) for department, reasons in departments.items()},
+        },
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def open_query(application: Application):

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from leo_access.permissions import has_permission
+from leo_access.permissions import has_permission, submitted_q
 
 from .ethics import self_assessment_complete
 from .models import Application, ApplicationEvent, DepartmentReview, TeamMember, VariableRequestForm
@@ -18,6 +18,12 @@ def applications_for_member(user) -> QuerySet[Application]:
         .distinct()
         .order_by("-updated_at")
     )
+
+
+def submitted_applications() -> QuerySet[Application]:
+    """Every application staff may see: those submitted at least once (`permissions.was_submitted`). A draft is
+    its team's alone, so the staff lists, counts and exports start here."""
+    return Application.objects.filter(submitted_q())
 
 
 def invitations_for(user) -> QuerySet[TeamMember]:

@@ -11,12 +11,15 @@ from django.utils import timezone
 from . import clock, lifecycle
 from .errors import GuardFailed, InvalidInput, NotPermitted, StaleState
 from .models import Application, ReferenceCounter, TeamMember, VariableRequestForm
+from .rereview import departments_to_review_again
 from .rules import Section, submission_problems
 from .sections import SECTION_FIELDS
 from .selectors import data_fingerprint, submission_facts
 from .states import State
 
 EDITABLE_STATES = (State.DRAFT, State.QUERIED)
+# Stages a query comes from once the departments have reviewed the application (or are reviewing it).
+DEPARTMENTS_HAVE_REVIEWED = (State.DEPARTMENT_REVIEW, State.PANEL_REVIEW)
 
 
 def _next_reference(year: int) -> str:
@@ -90,8 +93,9 @@ def submit_application(*, application_id, by, expected_state: str | None = State
 def resubmit_application(*, application_id, by, answers: str, expected_state: str | None = State.QUERIED):
     """Answer the open query and return the application to the stage that asked.
 
-    At department review, decisions already made stand unless the data requested changed
-    since the query; then every department reviews again.
+    Once departments have reviewed it (a query from department review or the panel), a department whose data the
+    answer asks more of reviews again (`rereview.departments_to_review_again`) and the others' decisions stand; an
+    answer to the panel that does so goes to department review first, and on to the panel once they approve.
     """
     answers = answers.strip()
     if not answers:
@@ -110,23 +114,27 @@ def resubmit_application(*, application_id, by, answers: str, expected_state: st
         query.save(update_fields=["answers", "answered_by", "answered_at"])
         fingerprint = data_fingerprint(application)
         data_changed = fingerprint != query.data_fingerprint
+        again = {}
+        if data_changed and application.queried_from in DEPARTMENTS_HAVE_REVIEWED:
+            again = departments_to_review_again(application, reviewed_fingerprint=query.data_fingerprint)
+        back_to_departments = bool(again) and application.queried_from == State.PANEL_REVIEW
         lifecycle.apply(
             application,
-            "resubmit",
+            "resubmit_for_department_review" if back_to_departments else "resubmit",
             by=by,
             action="application.resubmit",
             kind="resubmitted",
             comment=answers,
-            data={"query_id": query.pk, "data_changed": data_changed, "data_fingerprint": fingerprint},
-            time_at_stage=query.time_at_stage,
+            data={
+                "query_id": query.pk,
+                "data_changed": data_changed,
+                "data_fingerprint": fingerprint,
+                "departments_reviewing_again": [str(department) for department in again],
+            },
+            **({} if back_to_departments else {"time_at_stage": query.time_at_stage}),
         )
-        if application.state == State.DEPARTMENT_REVIEW and data_changed:
-            lifecycle.reopen_department_reviews(
-                application,
-                by=by,
-                role="coordinator",
-                reason="The data requested changed, so every department reviews the application again.",
-            )
+        if again:
+            lifecycle.reopen_department_reviews(application, departments=again, by=by, role="coordinator")
     return application
 
 

@@ -21,6 +21,8 @@ QUERYABLE_STATES = [State.RAS_CHECK, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW
 # Before a final decision: the co-ordinator may still withdraw.
 OPEN_STATES = [State.DRAFT, State.RAS_CHECK, State.QUERIED, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW]
 FINAL_STATES = [State.CLOSED, State.REJECTED, State.WITHDRAWN]
+# Every state but draft: the states staff see applications in (a draft is its team's alone).
+SUBMITTED_STATES = [state for state in State if state != State.DRAFT]
 
 EXPLANATIONS = {
     State.DRAFT: "You are writing this application. Nobody else can see it until you submit it.",

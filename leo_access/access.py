@@ -175,6 +175,7 @@ TRANSITION_ACCESS: dict[str, str] = {
     "submit": "application.submit",
     "query": "application.query",
     "resubmit": "application.resubmit",
+    "resubmit_for_department_review": "application.resubmit",
     "pass_intake": "application.pass_intake",
     "complete_department_review": "application.decide_department",
     "refuse_at_department_review": "application.decide_department",

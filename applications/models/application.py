@@ -34,6 +34,11 @@ def _at_department_review(instance) -> bool:
     return instance.state == State.DEPARTMENT_REVIEW or instance.queried_from == State.DEPARTMENT_REVIEW
 
 
+def _queried_after_department_review(instance) -> bool:
+    """Queried from the panel, which the departments had passed the application on to."""
+    return instance.queried_from == State.PANEL_REVIEW
+
+
 class ReferenceCounter(models.Model):
     """The last reference number issued in a year (LEO-2026-0042)."""
 
@@ -215,6 +220,18 @@ class Application(FSMModelMixin, models.Model):
     def resubmit(self, *, at, time_at_stage: timedelta | None = None):
         # The stage's clock resumes where the query stopped it: the time with the applicant does not count.
         self.stage_entered_at = at - (time_at_stage or timedelta(0))
+
+    @transition(
+        field=state,
+        source=State.QUERIED,
+        target=State.DEPARTMENT_REVIEW,
+        conditions=[_queried_after_department_review],
+        permission=_may("application.resubmit"),
+    )
+    def resubmit_for_department_review(self, *, at):
+        """An answer to the panel's query that asks for more of a department's data goes back to that department
+        (`applications.rereview`) before the panel, as a new round of department review with its own clock."""
+        self.stage_entered_at = at
 
     @transition(
         field=state,

@@ -25,7 +25,8 @@ class DepartmentReview(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField()
-    # Set when a resubmission changed the data requested and every department reviews again.
+    # Set when an answered query asked for more of this department's data, so it reviews again
+    # (applications/rereview.py).
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

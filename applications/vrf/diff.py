@@ -2,6 +2,7 @@
 
 from .result import ValidationResult
 from .text import alias_key, header_key
+from .years import requested_years
 
 _REQUESTED = ("yes", "default")
 
@@ -33,6 +34,41 @@ def diff_results(before: ValidationResult | dict, after: ValidationResult | dict
             if key in old_variables and old_variables[key]["years"] != variable["years"]
         ],
     }
+
+
+def more_data(before: ValidationResult | dict, after: ValidationResult | dict) -> dict[str, list[str]]:
+    """The tables for which `after` asks for data that `before` did not, each with what it adds: a table newly
+    requested, "Default variables only" become "Yes", data items added, or years beyond those asked before. Only
+    these need a new approval: a table or data item dropped, "Yes" become "Default variables only", or fewer years
+    ask for less than was approved. Keyed by table name as `after` writes it."""
+    diff = diff_results(before, after)
+    old_years = {_variable_key(variable): variable["years"] for variable in _as_dict(before)["variables"]}
+    found: dict[str, list[str]] = {}
+
+    def note(table: str, what: str):
+        found.setdefault(table, [])
+        if what not in found[table]:
+            found[table].append(what)
+
+    for table in diff["tables_added"]:
+        note(table, "table requested")
+    for change in diff["tables_changed"]:
+        if change["before"] == "default" and change["after"] == "yes":
+            note(change["table"], "data items chosen beyond the default ones")
+    for variable in diff["variables_added"]:
+        note(variable["table"], "data items added")
+    for variable in diff["years_changed"]:
+        if _more_years(old_years[_variable_key(variable)], variable["years"]):
+            note(variable["table"], "years added")
+    return found
+
+
+def _more_years(before: str | None, after: str | None) -> bool:
+    """Does `after` name a year `before` did not? Text naming no year means every year available."""
+    old, new = requested_years(before), requested_years(after)
+    if old is None:
+        return False
+    return new is None or not new <= old
 
 
 def _as_dict(result: ValidationResult | dict) -> dict:

@@ -3,7 +3,7 @@
 from django import forms
 
 from applications.models import DepartmentReview
-from applications.states import State
+from applications.states import SUBMITTED_STATES
 from leo_access.forms import FilterDateField
 from leo_access.roles import Department
 
@@ -48,7 +48,7 @@ class PeriodForm(forms.Form):
 
 class ApplicationFilterForm(forms.Form):
     q = _text("Search reference, title, co-ordinator or organisation")
-    state = _select("State", State.choices, "Any state")
+    state = _select("State", [(state.value, state.label) for state in SUBMITTED_STATES], "Any state")
     department = _select("Department", Department.choices, "Any department")
     decision = _select("Department's decision", DepartmentReview.Decision.choices, "Any decision")
     overdue = forms.BooleanField(

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from applications import service_levels
 from applications.models import Application, DepartmentReview
-from applications.states import State
+from applications.selectors import submitted_applications
+from applications.states import SUBMITTED_STATES, State
+from leo_access.permissions import submitted_q
 from leo_access.roles import Department
 
 from ..models import DashboardSnapshot
@@ -39,14 +41,17 @@ class DepartmentCount:
 
 
 def state_counts(now: datetime | None = None) -> list[StateCount]:
-    """How many applications are in each state, and how many of them are overdue: one query."""
+    """How many submitted applications are in each state, and how many of them are overdue: one query."""
     now = now or timezone.now()
-    aggregates = {f"n_{state}": Count("pk", filter=Q(state=state)) for state in State.values}
+    aggregates = {f"n_{state}": Count("pk", filter=Q(state=state)) for state in SUBMITTED_STATES}
     aggregates |= {
         f"late_{state}": Count("pk", filter=service_levels.overdue_in(state, now)) for state in service_levels.limits()
     }
-    totals = Application.objects.aggregate(**aggregates)
-    return [StateCount(state.value, state.label, totals[f"n_{state}"], totals.get(f"late_{state}")) for state in State]
+    totals = submitted_applications().aggregate(**aggregates)
+    return [
+        StateCount(state.value, state.label, totals[f"n_{state}"], totals.get(f"late_{state}"))
+        for state in SUBMITTED_STATES
+    ]
 
 
 def department_counts() -> list[DepartmentCount]:
@@ -56,7 +61,7 @@ def department_counts() -> list[DepartmentCount]:
         for decision in DepartmentReview.Decision.values:
             aggregates[f"{department}_{decision}"] = Count("pk", filter=Q(department=department, decision=decision))
     totals = DepartmentReview.objects.filter(
-        superseded_at__isnull=True, application__state=State.DEPARTMENT_REVIEW
+        submitted_q("application__"), superseded_at__isnull=True, application__state=State.DEPARTMENT_REVIEW
     ).aggregate(**aggregates)
     return [
         DepartmentCount(
@@ -84,7 +89,7 @@ class OverdueRow:
 def overdue(limit: int = 50, now: datetime | None = None) -> tuple[int, list[OverdueRow]]:
     """The count of overdue applications and the `limit` oldest of them."""
     now = now or timezone.now()
-    queryset = Application.objects.filter(service_levels.overdue_q(now))
+    queryset = submitted_applications().filter(service_levels.overdue_q(now))
     total = queryset.count()
     rows = [
         OverdueRow(

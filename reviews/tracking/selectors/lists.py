@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, NullIf
 
 from applications import service_levels
 from applications.models import Application, DepartmentReview, TeamMember
+from applications.selectors import submitted_applications
 
 from .periods import Period
 
@@ -52,8 +53,9 @@ class ApplicationFilters:
 
 
 def applications(filters: ApplicationFilters, now: datetime | None = None) -> QuerySet[Application]:
-    """Every application matching the filters, oldest at its stage first, with co-ordinator and organisation."""
-    queryset = Application.objects.all()
+    """Every submitted application matching the filters, oldest at its stage first, with co-ordinator and
+    organisation."""
+    queryset = submitted_applications()
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     if filters.department:

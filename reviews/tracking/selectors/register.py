@@ -16,6 +16,7 @@ from django.db.models.functions import Length, Replace, Substr
 from django.utils import timezone
 
 from applications.models import Application, joined
+from applications.selectors import submitted_applications
 from applications.states import State
 from leo_access.models import ResearcherProfile
 
@@ -54,7 +55,7 @@ def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Ap
     """Every accredited project, with its datasets and flags for accreditation ending or ended."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=ENDING_SOON_DAYS)
-    queryset = with_people(Application.objects.filter(state__in=REGISTER_STATES, accredited_at__isnull=False))
+    queryset = with_people(submitted_applications().filter(state__in=REGISTER_STATES, accredited_at__isnull=False))
     queryset = queryset.annotate(
         datasets=_datasets_text(),
         flag=Case(
@@ -96,7 +97,7 @@ def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Ap
 def register_flag_counts(today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     soon = today + timedelta(days=ENDING_SOON_DAYS)
-    open_projects = Application.objects.filter(state__in=[State.ACCREDITED, State.ACCESS_GRANTED])
+    open_projects = submitted_applications().filter(state__in=[State.ACCREDITED, State.ACCESS_GRANTED])
     return open_projects.aggregate(
         ending_soon=Count("pk", filter=Q(accreditation_ends_on__gte=today, accreditation_ends_on__lte=soon)),
         past_end=Count("pk", filter=Q(accreditation_ends_on__lt=today)),

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 
 from applications.models import Application, ApplicationEvent
 from applications.states import State
+from leo_access.permissions import submitted_q
 from leo_access.roles import Department
 
 from ..models import DEPARTMENT_DECISION_KINDS, StageDuration
@@ -228,7 +229,9 @@ def throughput(period: Period) -> list[MonthRow]:
     """Applications submitted, accredited, rejected and withdrawn in each month of `period`: one query."""
     kinds = [kind for kind, _ in THROUGHPUT]
     grouped = (
-        ApplicationEvent.objects.filter(kind__in=kinds, at__gte=period.since, at__lt=period.until)
+        ApplicationEvent.objects.filter(
+            submitted_q("application__"), kind__in=kinds, at__gte=period.since, at__lt=period.until
+        )
         .annotate(month=TruncMonth("at"))
         .values("month", "kind")
         .annotate(n=Count("pk"))
@@ -246,6 +249,8 @@ def funnel(period: Period) -> list[tuple[str, str, int]]:
     """Of the applications first submitted in `period`, how many reached each stage: one query."""
     aggregates = {state.value: Count("application", filter=Q(to_state=state), distinct=True) for state, _ in FUNNEL}
     totals = ApplicationEvent.objects.filter(
-        application__submitted_at__gte=period.since, application__submitted_at__lt=period.until
+        submitted_q("application__"),
+        application__submitted_at__gte=period.since,
+        application__submitted_at__lt=period.until,
     ).aggregate(**aggregates)
     return [(state.value, label, totals[state.value]) for state, label in FUNNEL]

@@ -236,6 +236,7 @@ def test_a_queue_page_takes_the_same_queries_however_long_the_queue(client, peop
 def test_a_department_queue_follows_its_reviews_through_decisions_queries_and_a_new_round(people):
     """The column the department queues read is kept in step with the department reviews it stands for."""
     from applications.lifecycle import reopen_department_reviews
+    from leo_access.roles import Department
     from reviews.services import query_application
 
     def queue_of(team):
@@ -253,7 +254,10 @@ def test_a_department_queue_follows_its_reviews_through_decisions_queries_and_a_
     approve(reopened, people, "dfe")
     with transaction.atomic():
         reopen_department_reviews(
-            Application.objects.select_for_update().get(pk=reopened.pk), by=people.admin, role="admin", reason="x"
+            Application.objects.select_for_update().get(pk=reopened.pk),
+            departments={department: ["Data items added."] for department in Department},
+            by=people.admin,
+            role="admin",
         )
     queried = at(State.DEPARTMENT_REVIEW, people)
     approve(queried, people, "dwp")

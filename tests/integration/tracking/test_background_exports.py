@@ -35,7 +35,7 @@ def test_a_large_export_is_built_by_the_worker_and_then_expires(client, settings
     settings.TRACKING_EXPORT_SYNC_MAX_ROWS = 2
     for number in range(3):
         application = ApplicationFactory(form=False, title=f"@Study {number}")
-        Application.objects.filter(pk=application.pk).update(state=State.RAS_CHECK)
+        Application.objects.filter(pk=application.pk).update(state=State.RAS_CHECK, submitted_at=timezone.now())
     admin = staff(Role.ADMIN)
     client.force_login(admin)
     response = client.post(reverse("tracking:export", args=["applications"]), {"format": "csv", "state": "ras_check"})
@@ -89,7 +89,7 @@ def test_building_again_leaves_a_finished_export_alone(settings, tmp_path):
 def _many_at_intake(count: int, title: str = "Study"):
     """`count` applications at intake, inserted at once: one made in full, the rest copies of its core fields."""
     first = ApplicationFactory(form=False, title="Study 0")
-    Application.objects.filter(pk=first.pk).update(state=State.RAS_CHECK)
+    Application.objects.filter(pk=first.pk).update(state=State.RAS_CHECK, submitted_at=timezone.now())
     now = timezone.now()
     Application.objects.bulk_create(
         [

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
 from applications.states import State
@@ -40,7 +41,7 @@ def admin_client(client):
 def at_intake(count=1):
     for _ in range(count):
         application = ApplicationFactory(form=False)
-        Application.objects.filter(pk=application.pk).update(state=State.RAS_CHECK)
+        Application.objects.filter(pk=application.pk).update(state=State.RAS_CHECK, submitted_at=timezone.now())
 
 
 def at_intake_shown(client, period) -> int | None:
