@@ -2,7 +2,7 @@
 
 A department's approval covers its own data as the form asked for it. When the current form asks for more of a
 department's data than the form the departments reviewed (a table, data items or years added), that department
-reviews again; a department whose data is unchanged, or only reduced, keeps its decision (ADR 0010).
+reviews again; a department whose data is unchanged, or only reduced, keeps its decision (ADR 0011).
 """
 
 from leo_access.roles import Department
