@@ -83,7 +83,7 @@ def test_an_export_is_kept_in_the_bucket_sent_by_a_short_lived_address_and_delet
     client, settings, bucket, s3_endpoint
 ):
     settings.MEDIA_ROOT = settings.MEDIA_ROOT / "never-used"
-    ApplicationFactory(title="Exported study", form=False)
+    ApplicationFactory(title="Exported study", form=False, state=State.RAS_CHECK, submitted_at=timezone.now())
     admin = staff(Role.ADMIN)
     export = Export.objects.create(kind=Export.Kind.APPLICATIONS, format="csv", requested_by=admin)
     export = tracking_services.build_export(export.pk)
