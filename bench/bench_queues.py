@@ -53,6 +53,7 @@ import leo_access.urls  # noqa: E402
 from applications.models import Application, ApplicationEvent, VariableRequestForm, department_queue  # noqa: E402
 from applications.states import State  # noqa: E402
 from leo_access.models import User  # noqa: E402
+from leo_access.roles import Department  # noqa: E402
 from reviews.selectors import PAGE_SIZE  # noqa: E402
 
 RUNS = 30
@@ -65,7 +66,7 @@ NOTHING = "zqxjvw"  # a word no generated application, person or organisation co
 def pages() -> dict[str, list[str]]:
     """Each staff member's pages, the worst realistic cases included: searches matching nothing and matching
     every row (every generated researcher's address is at example.org), and the last page of the longest queue."""
-    hmrc_last = -(-Application.objects.filter(department_queue("HMRC")).count() // PAGE_SIZE)
+    hmrc_last = -(-Application.objects.filter(department_queue(Department.HMRC)).count() // PAGE_SIZE)
     return {
         "ras@example.com": [
             "/reviews/queues/intake/",

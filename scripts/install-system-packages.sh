@@ -6,6 +6,7 @@ declare -A needed=(
   [chromium]=/usr/bin/chromium          # browser tests
   [poppler-utils]=/usr/bin/pdfsig       # checking signed PDFs
   [libreoffice-calc-nogui]=/usr/bin/soffice  # re-saving workbooks as a spreadsheet program would
+  [docker-compose]=/usr/bin/docker-compose   # validating docker-compose.yml (no engine needed)
 )
 missing=()
 for package in "${!needed[@]}"; do
