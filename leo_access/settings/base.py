@@ -146,6 +146,8 @@ AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=60)
 # "stream": the view sends the bytes; "redirect": files in a bucket are sent by a short-lived pre-signed URL
 # (files whose fingerprint is checked are always read and sent by the view).
 FILE_DOWNLOADS = env.str("FILE_DOWNLOADS", default="stream")
+if FILE_DOWNLOADS not in ("stream", "redirect"):
+    raise ImproperlyConfigured(f"FILE_DOWNLOADS must be stream or redirect, not {FILE_DOWNLOADS!r}.")
 # In production, the path of the web server's internal location for MEDIA_ROOT (X-Accel-Redirect); empty: Django
 # streams the file itself after the permission check.
 PROTECTED_MEDIA_ACCEL_PREFIX = env.str("PROTECTED_MEDIA_ACCEL_PREFIX", default="")
