@@ -102,9 +102,9 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_server):
 
 
 @contextmanager
-def running_worker(extra_env: dict, queues: str = ""):
+def running_worker(extra_env: dict, queues: str = "", cwd=ROOT, broker_url: str = ""):
     """Start a worker process with the test settings and `extra_env`, consuming `queues` (default: the default
-    queue); stop it afterwards."""
+    queue) from `broker_url` (default: the test settings' broker), in `cwd`; stop it afterwards."""
     database = settings.DATABASES["default"]
     env = (
         os.environ
@@ -124,17 +124,24 @@ def running_worker(extra_env: dict, queues: str = ""):
     command = [sys.executable, "-m", "celery", "-A", "leo_access", "worker", "--pool=solo", "-n", node]
     process = subprocess.Popen(
         [*command, "--loglevel=INFO", *(["-Q", queues] if queues else [])],
-        cwd=ROOT,
-        env=env,
+        cwd=cwd,
+        env=env | {"PYTHONPATH": str(ROOT)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+    def ready() -> bool:
+        if broker_url:  # on another broker than this process's: its own word for it, in its log
+            time.sleep(0.2)
+            return f"{node} ready." in Path(log.name).read_text()
+        return bool(celery_app.control.ping(destination=[node], timeout=0.5))
+
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"The test worker exited early; see {log.name}")
-            if celery_app.control.ping(destination=[node], timeout=0.5):
+            if ready():
                 break
         else:
             raise RuntimeError(f"The test worker did not answer within 60 s; see {log.name}")
