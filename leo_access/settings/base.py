@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "leo_access.audit.context.CurrentRequestMiddleware",
     "leo_access.second_factor.StaffSecondFactorMiddleware",
     "leo_access.error_pages.MethodNotAllowedPageMiddleware",
+    "leo_access.request_input.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "leo_access.urls"
