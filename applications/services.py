@@ -102,7 +102,8 @@ def resubmit_application(*, application_id, by, answers: str, expected_state: st
         raise InvalidInput("Answer the questions before you resubmit.")
     with transaction.atomic():
         application = lifecycle.lock(application_id)
-        lifecycle.ensure_state(application, expected_state)
+        # Only a queried application has an open query to answer, whatever state the page was sent with.
+        lifecycle.ensure_state(application, expected_state, State.QUERIED)
         lifecycle.authorise(by, "application.resubmit", application)
         query = application.queries.select_for_update().filter(answered_at__isnull=True).latest("raised_at")
         problems = submission_problems(submission_facts(application), timezone.localdate(clock.now()))

@@ -145,8 +145,7 @@ def application_submit(request, pk):
             application_id=application.pk, by=request.user, expected_state=request.POST.get("expected_state")
         )
     except LifecycleError as error:
-        application.refresh_from_db()
-        context = check_context(request, application, page_errors=page_errors(error))
+        context = check_context(request, application, page_errors=lost_to_another(application, error))
         return render(request, "applications/check.html", context, status=409)
     return redirect("applications:submitted", pk=application.pk)
 
@@ -186,6 +185,14 @@ def application_copy(request, pk):
     return redirect("applications:detail", pk=copy.pk)
 
 
+def lost_to_another(application, error: LifecycleError) -> list[dict]:
+    """A decision the service refused because the application moved on (someone else decided first) or cannot
+    take it: every decision page shows the application as it now is, with the reason in its error summary, and
+    answers 409."""
+    application.refresh_from_db()
+    return page_errors(error)
+
+
 def action_page(request, application, *, action, form, template, perform, done_url=None, extra=None):
     """GET shows the form; POST runs the service and shows any domain error in the error summary."""
     _refuse(request, application, action)
@@ -198,8 +205,7 @@ def action_page(request, application, *, action, form, template, perform, done_u
         except NotPermitted as error:
             raise PermissionDenied from error
         except LifecycleError as error:
-            application.refresh_from_db()
-            errors = page_errors(error)
+            errors = lost_to_another(application, error)
         else:
             return redirect(done_url or reverse("applications:detail", args=[application.pk]))
     context = detail_context(request, application, form=form, page_errors=errors, **(extra or {}))

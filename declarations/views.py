@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from applications.selectors import application_for
-from applications.views import detail_context, visible_application
+from applications.views import detail_context, lost_to_another, visible_application
 from leo_access.audit import services as audit
 from leo_access.audit.services import client_ip
 from leo_access.files import protected_file_response
@@ -126,7 +126,6 @@ def grant(request, pk):
     try:
         services.grant_access(application_id=pk, by=request.user, expected_state=request.POST.get("expected_state"))
     except LifecycleError as error:
-        application.refresh_from_db()
-        context = detail_context(request, application, page_errors=page_errors(error))
+        context = detail_context(request, application, page_errors=lost_to_another(application, error))
         return render(request, "applications/detail.html", context, status=409)
     return redirect("reviews:review", pk=pk)

@@ -11,13 +11,25 @@ from django.shortcuts import render
 from django.template import loader
 
 
-def _page(request, status: int, heading: str, explanation: str):
-    context = {"heading": heading, "explanation": explanation, "status": status}
+def _page(request, status: int, heading: str, explanation: str, problems=()):
+    # Problems with what the person sent are shown in the error summary, as a form's errors are.
+    context = {
+        "heading": heading,
+        "explanation": explanation,
+        "status": status,
+        "page_errors": [{"text": problem} for problem in problems],
+    }
     return render(request, "error.html", context, status=status)
 
 
-def bad_request(request, exception=None):
-    return _page(request, 400, "Sorry, the service could not understand that request", "Go back and try again.")
+def bad_request(request, exception=None, problems=()):
+    return _page(
+        request,
+        400,
+        "Sorry, the service could not understand that request",
+        "Go back and try again.",
+        problems or ["The request could not be understood."],
+    )
 
 
 def permission_denied(request, exception=None):

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from leo_access.paging import requested_page
 from leo_access.permissions import has_permission
 
 from . import outbox, selectors, services
@@ -21,7 +22,7 @@ def _require(request, action):
 @login_required
 def notification_list(request):
     _require(request, "account.manage")
-    page = Paginator(selectors.for_user(request.user), 25).get_page(request.GET.get("page"))
+    page = requested_page(Paginator(selectors.for_user(request.user), 25), request)
     return render(request, "notifications/list.html", {"page": page})
 
 

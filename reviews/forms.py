@@ -4,6 +4,9 @@ from django import forms
 from leo_access.forms import GovukDateField, GovukForm
 
 from .models import IntakeItem
+from .selectors import SORTS, QueueFilters
+
+QUEUE_STATES = [("waiting", "Us"), ("queried", "The applicant (queried)")]
 
 
 class DecisionForm(GovukForm):
@@ -148,3 +151,45 @@ class AgendaDecisionForm(DecisionForm):
         if cleaned.get("decision") == "accredit" and not cleaned.get("ends_on") and "ends_on" not in self.errors:
             self.add_error("ends_on", "Enter the date accreditation ends")
         return cleaned
+
+
+class QueueFilterForm(forms.Form):
+    """A queue's filters, read from the query string; a value that is no filter is named in the error summary."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    state = forms.ChoiceField(label="Waiting for", required=False, choices=[("", "Anyone"), *QUEUE_STATES])
+    dataset = forms.CharField(label="Dataset", required=False, max_length=100)
+    overdue = forms.BooleanField(label="Only overdue applications", required=False)
+    mine = forms.BooleanField(label="Only mine", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=[(key, sort[1]) for key, sort in SORTS.items()])
+
+    def __init__(self, data=None):
+        # The template writes the inputs with these ids, which the error summary links to.
+        super().__init__(data, auto_id="%s")
+
+    def filters(self) -> QueueFilters:
+        """The valid filters; any that is not valid is left out (and shown as an error)."""
+        if not self.is_bound:
+            return QueueFilters()
+        self.is_valid()  # cleans every field: cleaned_data holds those that are valid
+        data = self.cleaned_data
+        return QueueFilters(
+            q=data.get("q", "").strip(),
+            state=data.get("state", ""),
+            dataset=data.get("dataset", ""),
+            overdue=data.get("overdue", False),
+            mine=data.get("mine", False),
+            sort=data.get("sort") or "waiting",
+        )
+
+
+class AssignForm(forms.Form):
+    """Whom to assign: a person's id, or nobody named for oneself."""
+
+    assignee = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class AgendaAddForm(forms.Form):
+    """The application to add to a meeting's agenda."""
+
+    application = forms.UUIDField()

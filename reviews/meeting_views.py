@@ -9,15 +9,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
+from applications.errors import InvalidInput, LifecycleError, NotPermitted
 from applications.models import Application
 from applications.states import State
+from applications.views import lost_to_another
 from leo_access.audit import services as audit
 from leo_access.permissions import has_permission
 
 from . import services
-from .forms import AgendaDecisionForm, MeetingForm
+from .forms import AgendaAddForm, AgendaDecisionForm, MeetingForm
 from .models import AgendaItem, PanelMeeting
+
+CHOOSE_APPLICATION = "Choose an application at panel review."
 
 
 def _allowed(request, action):
@@ -52,12 +55,16 @@ def meeting(request, meeting_id):
     meeting = get_object_or_404(PanelMeeting, pk=meeting_id)
     if request.method == "POST":
         _allowed(request, "reviews.manage_meetings")
-        try:
-            services.add_to_agenda(
-                meeting_id=meeting.pk, application_id=request.POST.get("application"), by=request.user
-            )
-        except (LifecycleError, Application.DoesNotExist, ValueError) as error:
-            messages.error(request, getattr(error, "message", "Choose an application at panel review."))
+        form = AgendaAddForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, CHOOSE_APPLICATION)
+        else:
+            try:
+                services.add_to_agenda(
+                    meeting_id=meeting.pk, application_id=form.cleaned_data["application"], by=request.user
+                )
+            except (LifecycleError, Application.DoesNotExist) as error:
+                messages.error(request, getattr(error, "message", CHOOSE_APPLICATION))
         return redirect("reviews:meeting", meeting_id=meeting.pk)
     agenda = meeting.agenda.select_related("application")
     waiting = Application.objects.filter(state=State.PANEL_REVIEW).exclude(agenda_items__meeting=meeting)
@@ -93,7 +100,7 @@ def agenda_item(request, meeting_id, item_id):
         except NotPermitted as error:
             raise PermissionDenied from error
         except LifecycleError as error:
-            errors = page_errors(error)
+            errors = lost_to_another(item.application, error)
         else:
             return redirect("reviews:meeting", meeting_id=meeting_id)
     context = {"item": item, "application": item.application, "form": form, "page_errors": errors}

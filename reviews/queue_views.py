@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from applications import service_levels
 from applications.errors import LifecycleError
 from applications.views import visible_application
+from leo_access.paging import page_number
 from leo_access.permissions import has_permission
 from leo_access.teams import Team, in_team, teams_of
 
 from . import selectors, services
+from .forms import AssignForm, QueueFilterForm
 
 
 def _staff(request, action="reviews.view_queue"):
@@ -34,18 +36,6 @@ def queues(request):
     return render(request, "reviews/queues.html", {"teams": teams})
 
 
-def _filters(request) -> selectors.QueueFilters:
-    get = request.GET
-    return selectors.QueueFilters(
-        q=get.get("q", "")[:200],
-        state=get.get("state", "") if get.get("state") in ("waiting", "queried") else "",
-        dataset=get.get("dataset", "")[:100],
-        overdue=get.get("overdue") == "1",
-        mine=get.get("mine") == "1",
-        sort=get.get("sort", "waiting") if get.get("sort") in selectors.SORTS else "waiting",
-    )
-
-
 @login_required
 def team_queue(request, team):
     _staff(request)
@@ -55,10 +45,12 @@ def team_queue(request, team):
         raise Http404("No such queue") from None
     if team not in teams_of(request.user):
         raise PermissionDenied
-    filters = _filters(request)
-    page = selectors.queue_page(team, request.user, filters, selectors.page_number(request.GET.get("page")))
-    kept = {key: value for key, value in request.GET.items() if key != "page" and value}
+    form = QueueFilterForm(request.GET or None)
+    filters = form.filters()
+    page = selectors.queue_page(team, request.user, filters, page_number(request.GET.get("page")))
+    kept = {key: value for key, value in request.GET.items() if key in form.fields and value}
     context = {
+        "form": form if form.is_bound else None,
         "team": team,
         "page": page,
         "count_limit": selectors.COUNT_LIMIT,
@@ -86,7 +78,9 @@ def assign(request, pk):
     team = selectors.team_for_application(request.user, application)
     if team is None or not has_permission(request.user, "reviews.assign", application):
         raise PermissionDenied
-    assignee = get_user_model().objects.filter(pk=request.POST.get("assignee") or request.user.pk).first()
+    form = AssignForm(request.POST)
+    chosen = form.cleaned_data["assignee"] or request.user.pk if form.is_valid() else None
+    assignee = get_user_model().objects.filter(pk=chosen).first() if chosen else None
     if assignee is None or not in_team(assignee, team):
         messages.error(request, "Choose someone in your team.")
     else:

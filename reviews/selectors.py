@@ -179,13 +179,6 @@ class QueuePage:
         return max(1, -(-self.count // PAGE_SIZE)) if self.exact else None
 
 
-def page_number(text) -> int:
-    try:
-        return max(1, int(text))
-    except (TypeError, ValueError):
-        return 1
-
-
 def queue_page(team: Team, user, filters: QueueFilters, number: int = 1, now=None) -> QueuePage:
     """The page of the queue the person asked for, with how many match: one query, or, for a page past the
     end, up to two more to find the last page and read it."""

@@ -1,5 +1,6 @@
 """An application and its lifecycle: the state machine every change of stage goes through."""
 
+import threading
 import uuid
 from datetime import timedelta
 
@@ -11,6 +12,12 @@ from leo_access.roles import Department
 
 from ..states import OPEN_STATES, QUERYABLE_STATES, State
 from .queues import QUEUE_ORDERS, department_queue, queue_stage, split
+
+# django-fsm-2 reloads a protected state field by lifting the protection on the field itself, which every
+# instance in the process shares, and restoring it afterwards. Two reloads in two threads of one server overlap:
+# the first to finish restores the protection while the second is still writing the state, which then fails as
+# a direct modification. Reloads of an application take turns instead.
+_RELOADING = threading.Lock()
 
 
 def _may(action):
@@ -173,6 +180,10 @@ class Application(FSMModelMixin, models.Model):
                 if not f.primary_key and f.attname not in self.KEPT_BY_UPDATES
             ]
         super().save(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        with _RELOADING:
+            super().refresh_from_db(*args, **kwargs)
 
     @property
     def requested_dataset_names(self) -> list[str]:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ..admin_paging import EstimatedCountPaginator
+from ..paging import requested_page
 from ..permissions import has_permission
 from . import export, selectors, services
 from .forms import AuditFilterForm
@@ -25,7 +26,7 @@ def _filtered(request):
 def audit_log(request):
     form, events = _filtered(request)
     # Unfiltered, a large log is not counted: PostgreSQL's estimate of its rows is shown as "about".
-    page = EstimatedCountPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = requested_page(EstimatedCountPaginator(events, PAGE_SIZE), request)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "leo_access.audit.context.CurrentRequestMiddleware",
     "leo_access.second_factor.StaffSecondFactorMiddleware",
     "leo_access.error_pages.MethodNotAllowedPageMiddleware",
+    "leo_access.request_input.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "leo_access.urls"
@@ -182,6 +183,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-up hashes the password for an address that has an account too, so its timing does not tell.
+ACCOUNT_FORMS = {"signup": "leo_access.sign_up.EvenSignupForm"}
 # Failed sign-ins in 5 minutes before sign-in is refused for a while: few per account (against guessing one
 # password), many per client address, so that a university's NAT is not locked out by a few people's typos
 # (OWASP: lock accounts, not shared addresses).

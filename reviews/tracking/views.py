@@ -19,7 +19,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from leo_access.audit import services as audit
+from leo_access.error_pages import bad_request
 from leo_access.files import protected_media_response
+from leo_access.paging import requested_page
 from leo_access.permissions import has_permission
 
 from . import charts, exports, selectors, services
@@ -124,7 +126,7 @@ def application_list(request):
     form = ApplicationFilterForm(request.GET or None)
     queryset = selectors.applications(form.filters())
     page = Paginator(queryset.only("pk", "reference", "title", "state", "stage_entered_at", "submitted_at"), PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    page = requested_page(page, request)
     filters = filter_data(form) if form.is_bound else {}
     return render(
         request,
@@ -146,7 +148,7 @@ def application_list(request):
 def register(request):
     form = RegisterFilterForm(request.GET or None)
     queryset = selectors.register(form.filters())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = requested_page(Paginator(queryset, PAGE_SIZE), request)
     filters = filter_data(form) if form.is_bound else {}
     return render(
         request,
@@ -170,8 +172,11 @@ def export(request, kind):
     fmt = request.POST.get("format")
     if kind not in Export.Kind.values or fmt not in Export.Format.values:
         raise Http404("No such export")
-    form_class = RegisterFilterForm if kind == Export.Kind.REGISTER else ApplicationFilterForm
-    filters = filter_data(form_class(request.POST))
+    form = (RegisterFilterForm if kind == Export.Kind.REGISTER else ApplicationFilterForm)(request.POST)
+    if not form.is_valid():
+        # Never an export of everything for filters that could not be read.
+        return bad_request(request, problems=[error for errors in form.errors.values() for error in errors])
+    filters = filter_data(form)
     table = services.table_for(kind, filters)
     total = table.count()
     if total > settings.TRACKING_EXPORT_SYNC_MAX_ROWS:
