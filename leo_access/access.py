@@ -102,6 +102,9 @@ URL_ACCESS: dict[str, Access] = {
     "notifications:templates": Access("notifications.view_templates"),
     "audit:log": Access("audit.view"),
     "audit:export": Access("audit.view"),
+    # The REST API (api/): its description is public; every operation checks the same permissions as its page.
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
 }
 
 # Namespaces and name prefixes whose every URL shares one rule.

@@ -10,6 +10,23 @@ from django.http import HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+# Each answer's heading and explanation; the API's problem documents use the same headings.
+MESSAGES = {
+    400: ("Sorry, the service could not understand that request", "Go back and try again."),
+    403: (
+        "You cannot see this page",
+        "Your account does not give you access to it. If you think it should, contact the team below.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+    ),
+    405: (
+        "This page cannot be opened directly",
+        "It is the destination of a button or form. Go back to the page you came from and use it there.",
+    ),
+}
+
 
 def _page(request, status: int, heading: str, explanation: str):
     context = {"heading": heading, "explanation": explanation, "status": status}
@@ -17,25 +34,15 @@ def _page(request, status: int, heading: str, explanation: str):
 
 
 def bad_request(request, exception=None):
-    return _page(request, 400, "Sorry, the service could not understand that request", "Go back and try again.")
+    return _page(request, 400, *MESSAGES[400])
 
 
 def permission_denied(request, exception=None):
-    return _page(
-        request,
-        403,
-        "You cannot see this page",
-        "Your account does not give you access to it. If you think it should, contact the team below.",
-    )
+    return _page(request, 403, *MESSAGES[403])
 
 
 def page_not_found(request, exception=None):
-    return _page(
-        request,
-        404,
-        "Page not found",
-        "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
-    )
+    return _page(request, 404, *MESSAGES[404])
 
 
 def server_error(request):
@@ -53,12 +60,7 @@ class MethodNotAllowedPageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if isinstance(response, HttpResponseNotAllowed) and not response.content:
-            page = _page(
-                request,
-                405,
-                "This page cannot be opened directly",
-                "It is the destination of a button or form. Go back to the page you came from and use it there.",
-            )
+            page = _page(request, 405, *MESSAGES[405])
             page["Allow"] = response["Allow"]
             return page
         return response

@@ -22,5 +22,6 @@ urlpatterns = [
     path("tracking/", include("reviews.tracking.urls")),
     path("declarations/", include("declarations.urls")),
     path("audit/", include("leo_access.audit.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
