@@ -7,7 +7,7 @@ class PerTokenThrottle(SimpleRateThrottle):
     scope = "api"
 
     def get_cache_key(self, request, view):
-        token_id = getattr(request.auth, "token_id", None)
+        token_id = getattr(request.auth, "pk", None)
         if token_id is not None:
             ident = f"token:{token_id}"
         elif request.user and request.user.is_authenticated:

@@ -105,6 +105,9 @@ URL_ACCESS: dict[str, Access] = {
     # The REST API (api/): its description is public; every operation checks the same permissions as its page.
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
+    "api:me": OWN_ACCOUNT,
+    "api_tokens:list": Access("account.manage", note="One's own tokens; staff create them with a second factor only"),
+    "api_tokens:revoke": Access("account.manage", "api_token", refused=404, note="One's own tokens only"),
 }
 
 # Namespaces and name prefixes whose every URL shares one rule.
@@ -163,6 +166,8 @@ SERVICE_ACCESS: dict[str, str] = {
     "notifications.services.mark_all_read": "self",
     "notifications.services.set_preference": "self",
     "leo_access.profile.update_profile": "self",
+    "api.tokens.issue_token": "self",
+    "api.tokens.revoke_token": "self",
 }
 SERVICE_MODULES = [
     "applications.services",
@@ -171,6 +176,7 @@ SERVICE_MODULES = [
     "declarations.services",
     "notifications.services",
     "leo_access.profile",
+    "api.tokens",
 ]
 
 # Each transition of an application, and the permission its django-fsm `permission=` names.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("privacy", views.privacy, name="privacy"),
     path("accounts/profile/", profile.profile, name="profile"),
     path("accounts/notifications/", include("notifications.urls")),
+    path("accounts/api-tokens/", include("api.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),

@@ -14,6 +14,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from api.models import ApiToken
+from api.tokens import issue_token
 from applications.models import TeamMember
 from applications.states import State
 from declarations.models import Declaration
@@ -47,6 +49,7 @@ POST_ONLY = {
     "reviews:meeting_close",
     "tracking:export",
     "notifications:read_all",
+    "api_tokens:revoke",
 }
 POST_DATA = {"tracking:export": {"format": "csv"}}
 # Which application each address is tried on: one at the stage where the action makes sense.
@@ -80,6 +83,7 @@ class World:
     invitation: TeamMember
     export: Export
     notification: Message
+    token: ApiToken
 
     def user(self, role):
         return {"member": self.member, "outsider": self.people.outsider}.get(role) or getattr(self.people, role)
@@ -126,7 +130,10 @@ def world():
     notification = Message.objects.create(
         key="matrix", recipient=member.email, user=member, template="submitted", subject="Submitted", context={}
     )
-    return World(people, member, apps, meeting, closed_meeting, item, declaration, invitation, export, notification)
+    token, _ = issue_token(user=member, by=SYSTEM, name="matrix", scope="read")
+    return World(
+        people, member, apps, meeting, closed_meeting, item, declaration, invitation, export, notification, token
+    )
 
 
 def target(name, world):
@@ -153,6 +160,7 @@ def target(name, world):
         "declarations:document": ([world.declaration.pk], world.declaration),
         "applications:invitation_respond": ([world.invitation.pk], world.invitation),
         "notifications:open": ([world.notification.pk], world.notification),
+        "api_tokens:revoke": ([world.token.pk], world.token),
     }
     args, about = objects.get(name, ([], None))
     return reverse(name, args=args), about
@@ -163,7 +171,7 @@ def may(user, name, obj) -> bool:
     access = URL_ACCESS[name]
     if name == "applications:invitation_respond":
         return user.email == obj.email
-    if name == "notifications:open":
+    if name in ("notifications:open", "api_tokens:revoke"):
         return obj.user_id == user.pk
     if access.about == "export":
         return has_permission(user, access.action) and obj.requested_by_id == user.pk
@@ -204,6 +212,9 @@ def test_every_url_answers_each_role_as_the_access_table_says(world, role):
         response = client.post(url, POST_DATA.get(name, {})) if name in POST_ONLY else client.get(url)
         status = response.status_code
         to_sign_in = status == 302 and response["Location"].startswith(reverse("account_login"))
+        if name.startswith("api:"):
+            # The API asks a program to authenticate (401) rather than sending it to the sign-in page.
+            to_sign_in = status == 401
         if name == "healthz":
             ok = status in (200, 503)  # 503 names the failing check: no worker runs in this test
         elif access.public:
