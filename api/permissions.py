@@ -24,10 +24,13 @@ class RoleAllows(BasePermission):
     """The permission table's answer for the action the view names (`needs`: one action, or one per method).
 
     Every API view names its action, as every URL has one in `leo_access.access`; a view that names none is
-    refused rather than left open. Actions on an object are checked again on the object in the view.
+    refused rather than left open. A view about one application (`on_object`) checks in its own code, as the pages
+    do: first whether the person may see it (404 if not, so that its existence is not revealed), then the action.
     """
 
     def has_permission(self, request, view):
+        if getattr(view, "on_object", False):
+            return True
         needs = getattr(view, "needs", None)
         if needs is None:
             raise ImproperlyConfigured(f"{type(view).__name__} names no permission (`needs`).")

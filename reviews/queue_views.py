@@ -34,18 +34,6 @@ def queues(request):
     return render(request, "reviews/queues.html", {"teams": teams})
 
 
-def _filters(request) -> selectors.QueueFilters:
-    get = request.GET
-    return selectors.QueueFilters(
-        q=get.get("q", "")[:200],
-        state=get.get("state", "") if get.get("state") in ("waiting", "queried") else "",
-        dataset=get.get("dataset", "")[:100],
-        overdue=get.get("overdue") == "1",
-        mine=get.get("mine") == "1",
-        sort=get.get("sort", "waiting") if get.get("sort") in selectors.SORTS else "waiting",
-    )
-
-
 @login_required
 def team_queue(request, team):
     _staff(request)
@@ -55,7 +43,7 @@ def team_queue(request, team):
         raise Http404("No such queue") from None
     if team not in teams_of(request.user):
         raise PermissionDenied
-    filters = _filters(request)
+    filters = selectors.filters_from(request.GET)
     page = selectors.queue_page(team, request.user, filters, selectors.page_number(request.GET.get("page")))
     kept = {key: value for key, value in request.GET.items() if key != "page" and value}
     context = {

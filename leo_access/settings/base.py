@@ -366,6 +366,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationState": "applications.states.State.choices",
+        "IntakeItem": "reviews.models.IntakeItem.choices",
+    },
 }
 
 # Work stages --------------------------------------------------------------------------

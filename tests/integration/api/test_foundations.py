@@ -25,6 +25,16 @@ def test_the_schema_is_openapi_3_at_its_address(client):
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "LEO Access API"
+    assert "Problem" in schema["components"]["schemas"]
+    assert {"personalToken", "session"} <= set(schema["components"]["securitySchemes"])
+    # Every operation says which problem documents it may answer with.
+    for path, operations in schema["paths"].items():
+        assert path.startswith("/api/v1/"), path
+        for method, operation in operations.items():
+            problems = {
+                code for code, r in operation["responses"].items() if "application/problem+json" in r.get("content", {})
+            }
+            assert {"400", "401", "403", "404", "429"} <= problems, (method, path)
     assert reverse("api:schema") == "/api/v1/schema/"
 
 
