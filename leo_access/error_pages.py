@@ -6,7 +6,7 @@ the middleware gives it the page.
 """
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed, HttpResponseServerError
+from django.http import HttpResponseNotAllowed, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -28,7 +28,19 @@ MESSAGES = {
 }
 
 
+# Addresses under this prefix belong to the REST API (api/), which answers in problem documents (RFC 9457), also
+# for an address that matches none of its routes.
+API_PREFIX = "/api/"
+
+
+def _api_problem(status: int, heading: str):
+    body = {"type": "about:blank", "title": heading, "status": status, "detail": heading}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
 def _page(request, status: int, heading: str, explanation: str):
+    if request.path.startswith(API_PREFIX):
+        return _api_problem(status, heading)
     context = {"heading": heading, "explanation": explanation, "status": status}
     return render(request, "error.html", context, status=status)
 

@@ -40,7 +40,11 @@ class ApplicationList(GenericAPIView):
     def get_queryset(self):
         return selectors.applications_for_member(self.request.user)
 
-    @extend_schema(operation_id="applications_list", summary="The applications one is a member of")
+    @extend_schema(
+        operation_id="applications_list",
+        summary="The applications one is a member of",
+        responses=ApplicationSummarySerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -46,7 +46,12 @@ class Queue(GenericAPIView):
     serializer_class = QueueRowSerializer
     pagination_class = QueueCursor
 
-    @extend_schema(operation_id="queues_retrieve", summary="A team's queue", parameters=QUEUE_PARAMETERS)
+    @extend_schema(
+        operation_id="queues_retrieve",
+        summary="A team's queue",
+        parameters=QUEUE_PARAMETERS,
+        responses=QueueRowSerializer(many=True),
+    )
     def get(self, request, team):
         try:
             team = Team(team)

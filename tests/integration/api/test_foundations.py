@@ -119,3 +119,12 @@ def test_requests_beyond_the_rate_are_refused_with_retry_after(client, monkeypat
     assert int(refused["Retry-After"]) > 0
     assert json.loads(refused.content)["title"] == "Too many requests"
     cache.clear()
+
+
+def test_an_address_under_the_api_that_matches_no_route_is_a_problem_document(client):
+    response = client.get("/api/v1/applications/not-a-uuid/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert json.loads(response.content)["title"] == "Page not found"
+    page = client.get("/no-such-page/")
+    assert page["Content-Type"].startswith("text/html")
