@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.test import Client as PlainClient
 from django.urls import reverse
 from rest_framework import exceptions
 from rest_framework.test import APIRequestFactory
@@ -15,6 +16,8 @@ from api.problems import PROBLEM_CONTENT_TYPE
 from api.throttling import PerTokenThrottle
 from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
 from applications.rules import Problem, Section
+from leo_access.roles import Role
+from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +131,11 @@ def test_an_address_under_the_api_that_matches_no_route_is_a_problem_document(cl
     assert json.loads(response.content)["title"] == "Page not found"
     page = client.get("/no-such-page/")
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_the_description_is_public_even_to_a_session_without_its_second_factor():
+    part_way = PlainClient()
+    part_way.force_login(staff(Role.RAS_OFFICER))
+    assert part_way.get("/api/v1/schema/").status_code == 200
+    assert part_way.get(reverse("api:docs")).status_code == 200
+    assert part_way.get("/api/v1/me/").status_code == 401
