@@ -102,6 +102,23 @@ URL_ACCESS: dict[str, Access] = {
     "notifications:templates": Access("notifications.view_templates"),
     "audit:log": Access("audit.view"),
     "audit:export": Access("audit.view"),
+    # The REST API (api/): its description is public; every operation checks the same permissions as its page.
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
+    "api:me": OWN_ACCOUNT,
+    "api:applications": Access("application.list_own", note="POST starts one: application.create"),
+    "api:application": Access("application.view", APPLICATION, refused=404),
+    "api:section": Access("application.edit", APPLICATION),
+    "api:forms": Access("application.view", APPLICATION, refused=404, note="POST uploads one: application.edit"),
+    "api:submit": Access("application.submit", APPLICATION),
+    "api:resubmit": Access("application.resubmit", APPLICATION),
+    "api:intake": Access("application.pass_intake", APPLICATION),
+    "api:department": Access("application.decide_department", APPLICATION),
+    "api:queue": Access("reviews.view_queue", note="Each team's own queue; admins see all"),
+    "api:review": Access("reviews.view_queue", APPLICATION),
+    "api:access_list": Access("access_list.view", note="For the Secure Research Service"),
+    "api_tokens:list": Access("account.manage", note="One's own tokens; staff create them with a second factor only"),
+    "api_tokens:revoke": Access("account.manage", "api_token", refused=404, note="One's own tokens only"),
 }
 
 # Namespaces and name prefixes whose every URL shares one rule.
@@ -160,6 +177,8 @@ SERVICE_ACCESS: dict[str, str] = {
     "notifications.services.mark_all_read": "self",
     "notifications.services.set_preference": "self",
     "leo_access.profile.update_profile": "self",
+    "api.tokens.issue_token": "self",
+    "api.tokens.revoke_token": "self",
 }
 SERVICE_MODULES = [
     "applications.services",
@@ -168,6 +187,7 @@ SERVICE_MODULES = [
     "declarations.services",
     "notifications.services",
     "leo_access.profile",
+    "api.tokens",
 ]
 
 # Each transition of an application, and the permission its django-fsm `permission=` names.

@@ -23,6 +23,7 @@ _ITEMS = [
     ("Audit log", "audit:log", "audit.view"),
     ("Your profile", "profile", "application.list_own"),
     ("Your account", "account_email", "account.manage"),
+    ("API tokens", "api_tokens:list", "account.manage"),
 ]
 
 

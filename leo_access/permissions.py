@@ -138,6 +138,10 @@ PERMISSIONS: dict[str, Rule] = {
     ),
     "declaration.download_all": _rule({Role.ADMIN}, description="Download an application's declarations as a zip"),
     "declaration.verify": _rule(STAFF_ROLES, description="Check an uploaded declaration PDF's signature"),
+    "access_list.view": _rule(
+        {Role.RAS_OFFICER, Role.ADMIN},
+        description="Read who has access to which project's data until when (for the Secure Research Service)",
+    ),
     "notifications.view_templates": _rule({Role.ADMIN}, description="Read every message template"),
     "declaration_text.manage": _rule({Role.ADMIN}, description="Draft and publish versions of the declaration text"),
 }

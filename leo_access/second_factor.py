@@ -23,6 +23,9 @@ from .roles import is_staff_member
 # authenticator, and the public pages.
 OPEN_URL_PREFIXES = ("account_", "mfa_")
 OPEN_URL_NAMES = {"healthz", "livez", "accessibility", "privacy"}
+# The API answers a session without the second factor itself, with a problem document rather than a redirect
+# (api/authentication.py).
+OPEN_NAMESPACES = {"api"}
 
 
 def used_second_factor(request) -> bool:
@@ -45,6 +48,8 @@ class StaffSecondFactorMiddleware:
         match = request.resolver_match
         name = (match.url_name or "") if match else ""
         if name.startswith(OPEN_URL_PREFIXES) or name in OPEN_URL_NAMES:
+            return None
+        if match and match.namespace in OPEN_NAMESPACES:
             return None
         if not needs_second_factor(request):
             return None

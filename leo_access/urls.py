@@ -16,11 +16,13 @@ urlpatterns = [
     path("privacy", views.privacy, name="privacy"),
     path("accounts/profile/", profile.profile, name="profile"),
     path("accounts/notifications/", include("notifications.urls")),
+    path("accounts/api-tokens/", include("api.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("tracking/", include("reviews.tracking.urls")),
     path("declarations/", include("declarations.urls")),
     path("audit/", include("leo_access.audit.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

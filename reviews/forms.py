@@ -4,9 +4,10 @@ from django import forms
 from leo_access.forms import GovukDateField, GovukForm
 
 from .models import IntakeItem
-from .selectors import SORTS, QueueFilters
+from .selectors import QUEUE_STATES, SORTS, QueueFilters
 
-QUEUE_STATES = [("waiting", "Us"), ("queried", "The applicant (queried)")]
+# Labels for the queue's "waiting for" filter, whose values are the selectors' own.
+QUEUE_STATE_LABELS = {"waiting": "Us", "queried": "The applicant (queried)"}
 
 
 class DecisionForm(GovukForm):
@@ -157,7 +158,11 @@ class QueueFilterForm(forms.Form):
     """A queue's filters, read from the query string; a value that is no filter is named in the error summary."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    state = forms.ChoiceField(label="Waiting for", required=False, choices=[("", "Anyone"), *QUEUE_STATES])
+    state = forms.ChoiceField(
+        label="Waiting for",
+        required=False,
+        choices=[("", "Anyone"), *((state, QUEUE_STATE_LABELS[state]) for state in QUEUE_STATES)],
+    )
     dataset = forms.CharField(label="Dataset", required=False, max_length=100)
     overdue = forms.BooleanField(label="Only overdue applications", required=False)
     mine = forms.BooleanField(label="Only mine", required=False)

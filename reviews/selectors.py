@@ -49,6 +49,9 @@ class QueueFilters:
     sort: str = "waiting"
 
 
+QUEUE_STATES = ("waiting", "queried")
+
+
 def in_queue(team: Team) -> Q:
     """Applications at this team's stage, and those sent back from it with questions; for a department, only
     those it still has to decide. Written as the queue's indexes are (`queue_stage()`, `department_queue`), so
@@ -90,7 +93,7 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
             queryset = queryset.filter(reference=term.upper())
         else:
             queryset = queryset.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Q(pk__in=_people(term)))
-    return queryset.order_by(*_ordering(filters.sort))
+    return queryset.order_by(*ordering(filters.sort))
 
 
 def _counted(selected: str, limit: int) -> str:
@@ -129,7 +132,7 @@ def count_up_to(queryset: QuerySet, limit: int) -> int:
         return cursor.fetchone()[0]
 
 
-def _ordering(sort: str) -> tuple[str, str]:
+def ordering(sort: str) -> tuple[str, str]:
     """The sort's field, then the id in the same direction, so that each order is one of an index's."""
     field = SORTS.get(sort, SORTS["waiting"])[0]
     return field, "-pk" if field.startswith("-") else "pk"
@@ -208,7 +211,7 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
     # The queue's SQL is built once and ordered, limited and counted around it: the ORM takes longer to build a
     # search's query than PostgreSQL takes to run it.
     selected, params = queryset.order_by().values_list(*fields).query.sql_with_params()
-    field, _ = _ordering(sort)
+    field, _ = ordering(sort)
     column, direction = field.lstrip("-"), "DESC" if field.startswith("-") else "ASC"
     table, quote = Application._meta.db_table, connection.ops.quote_name
     order = f"{quote(table)}.{quote(column)} {direction}, {quote(table)}.{quote('id')} {direction}"

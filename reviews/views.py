@@ -10,7 +10,7 @@ from applications.views import action_page, detail_context, visible_application
 from leo_access.permissions import has_permission
 from leo_access.roles import department_of
 
-from . import selectors, services
+from . import decisions, selectors, services
 from .forms import CloseForm, DepartmentForm, IntakeForm, PanelForm
 from .models import IntakeItem
 
@@ -20,14 +20,7 @@ def intake(request, pk):
     application = visible_application(request, pk)
 
     def decide(data, seen):
-        if data["checks"]:
-            services.tick_intake_items(application_id=pk, by=request.user, items=data["checks"])
-        if data["decision"] == "pass":
-            services.pass_intake(application_id=pk, by=request.user, comment=data["text"], expected_state=seen)
-        elif data["decision"] == "query":
-            services.query_application(application_id=pk, by=request.user, questions=data["text"], expected_state=seen)
-        else:
-            services.reject_application(application_id=pk, by=request.user, reasons=data["text"], expected_state=seen)
+        decisions.intake(application_id=pk, by=request.user, data=data, expected_state=seen)
 
     return action_page(
         request,
@@ -47,20 +40,9 @@ def intake(request, pk):
 @login_required
 def department(request, pk):
     application = visible_application(request, pk)
-    own = department_of(request.user)
 
     def decide(data, seen):
-        if data["decision"] == "query":
-            services.query_application(application_id=pk, by=request.user, questions=data["text"], expected_state=seen)
-        else:
-            services.record_department_decision(
-                application_id=pk,
-                by=request.user,
-                department=own,
-                decision=data["decision"],
-                reasons=data["text"],
-                expected_state=seen,
-            )
+        decisions.department(application_id=pk, by=request.user, data=data, expected_state=seen)
 
     return action_page(
         request,

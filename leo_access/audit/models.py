@@ -18,6 +18,9 @@ class AuditKind(models.TextChoices):
     PERMISSION_CHANGED = "permission_changed", "Permissions changed"
     ADMIN_CHANGE = "admin_change", "Change in the admin site"
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    API_TOKEN_USED = "api_token_used", "API token used"
 
 
 class AuditEvent(AppendOnlyModel):

@@ -66,11 +66,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_results",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leo_access",
     "applications",
     "reviews",
     "declarations",
     "notifications",
+    "api",
     "demo",
 ]
 
@@ -345,6 +349,54 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task run drowns everything else; failures are still logged.
     "loggers": {"celery.app.trace": {"level": "WARNING"}},
+}
+
+# REST API (api/) ---------------------------------------------------------------------
+
+# Requests one personal token (or signed-in person, or address) may make, shared by every web process through the
+# cache (Redis): a number, then per second, minute, hour or day.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.SecondFactorSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScope",
+        "api.permissions.RoleAllows",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 25,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or 0,
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LEO Access API",
+    "DESCRIPTION": "Applications for access to the LEO dataset, their review and the access list, for programs. "
+    "Errors are application/problem+json (RFC 9457).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # The description is public: reading it needs no session or token (and a staff member part-way through
+    # signing in is not refused it).
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationState": "applications.states.State.choices",
+        "IntakeItem": "reviews.models.IntakeItem.choices",
+    },
 }
 
 # Work stages --------------------------------------------------------------------------

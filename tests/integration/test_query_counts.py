@@ -43,6 +43,10 @@ PAGE_BUDGETS: dict[str, int] = {}
 ALSO_AS = {
     name: [Role.RAS_OFFICER]
     for name in ["tracking:dashboard", "tracking:applications", "tracking:register", "tracking:chart_funnel"]
+} | {
+    # The API's lists, as the people they are for (the admin holds neither permission).
+    "api:applications": [Role.RESEARCHER],
+    "api:access_list": [Role.RAS_OFFICER],
 }
 # The small set is the demo data: fewer rows than a change list's page in every table, so a query per row shows.
 # The larger one adds this many generated applications (about ten events each), several times the demo data.

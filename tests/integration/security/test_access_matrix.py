@@ -14,6 +14,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from api.models import ApiToken
+from api.tokens import issue_token
 from applications.models import TeamMember
 from applications.states import State
 from declarations.models import Declaration
@@ -47,8 +49,17 @@ POST_ONLY = {
     "reviews:meeting_close",
     "tracking:export",
     "notifications:read_all",
+    "api_tokens:revoke",
 }
 POST_DATA = {"tracking:export": {"format": "csv"}}
+# API operations that change something, with their method (they are sent an empty JSON object).
+API_WRITES = {
+    "api:section": "put",
+    "api:submit": "post",
+    "api:resubmit": "post",
+    "api:intake": "post",
+    "api:department": "post",
+}
 # Which application each address is tried on: one at the stage where the action makes sense.
 APPLICATION_AT = {
     "applications:resubmit": "queried",
@@ -65,6 +76,10 @@ APPLICATION_AT = {
     "reviews:close": "granted",
     "declarations:sign": "accredited",
     "declarations:archive": "granted",
+    "api:resubmit": "queried",
+    "api:review": "intake",
+    "api:intake": "intake",
+    "api:department": "departments",
 }
 
 
@@ -80,6 +95,7 @@ class World:
     invitation: TeamMember
     export: Export
     notification: Message
+    token: ApiToken
 
     def user(self, role):
         return {"member": self.member, "outsider": self.people.outsider}.get(role) or getattr(self.people, role)
@@ -126,7 +142,10 @@ def world():
     notification = Message.objects.create(
         key="matrix", recipient=member.email, user=member, template="submitted", subject="Submitted", context={}
     )
-    return World(people, member, apps, meeting, closed_meeting, item, declaration, invitation, export, notification)
+    token, _ = issue_token(user=member, by=SYSTEM, name="matrix", scope="read")
+    return World(
+        people, member, apps, meeting, closed_meeting, item, declaration, invitation, export, notification, token
+    )
 
 
 def target(name, world):
@@ -135,13 +154,14 @@ def target(name, world):
     if access.about == APPLICATION:
         application = world.apps[APPLICATION_AT.get(name, "draft")]
         args = [application.pk]
-        if name == "applications:section":
+        if name in ("applications:section", "api:section"):
             args.append("project")
         if name == "applications:form_download":
             args.append(1)
         return reverse(name, args=args), application
     objects = {
         "reviews:team_queue": (["dfe"], None),
+        "api:queue": (["dfe"], None),
         "reviews:meeting": ([world.meeting.pk], world.meeting),
         "reviews:agenda_item": ([world.meeting.pk, world.item.pk], world.meeting),
         "reviews:meeting_close": ([world.meeting.pk], world.meeting),
@@ -153,6 +173,7 @@ def target(name, world):
         "declarations:document": ([world.declaration.pk], world.declaration),
         "applications:invitation_respond": ([world.invitation.pk], world.invitation),
         "notifications:open": ([world.notification.pk], world.notification),
+        "api_tokens:revoke": ([world.token.pk], world.token),
     }
     args, about = objects.get(name, ([], None))
     return reverse(name, args=args), about
@@ -163,13 +184,16 @@ def may(user, name, obj) -> bool:
     access = URL_ACCESS[name]
     if name == "applications:invitation_respond":
         return user.email == obj.email
-    if name == "notifications:open":
+    if name in ("notifications:open", "api_tokens:revoke"):
         return obj.user_id == user.pk
     if access.about == "export":
         return has_permission(user, access.action) and obj.requested_by_id == user.pk
     if name == "reviews:assign":  # within one's own team, while the application is at that team's stage
         return has_permission(user, access.action) and holds_current_stage(user, obj)
-    if name == "reviews:team_queue":  # tried as the DfE queue: DfE reviewers', and admins see every queue
+    if name in (
+        "reviews:team_queue",
+        "api:queue",
+    ):  # tried as the DfE queue: DfE reviewers', and admins see every queue
         return department_of(user) == Department.DFE or Role.ADMIN in roles_of(user)
     actions = (access.action, *access.also)
     return any(has_permission(user, action, obj if access.about else None) for action in actions)
@@ -201,9 +225,17 @@ def test_every_url_answers_each_role_as_the_access_table_says(world, role):
     for name in sorted(URL_ACCESS):
         access = URL_ACCESS[name]
         url, obj = target(name, world)
-        response = client.post(url, POST_DATA.get(name, {})) if name in POST_ONLY else client.get(url)
+        if name in API_WRITES:
+            response = client.generic(API_WRITES[name].upper(), url, "{}", content_type="application/json")
+        elif name in POST_ONLY:
+            response = client.post(url, POST_DATA.get(name, {}))
+        else:
+            response = client.get(url)
         status = response.status_code
         to_sign_in = status == 302 and response["Location"].startswith(reverse("account_login"))
+        if name.startswith("api:"):
+            # The API asks a program to authenticate (401) rather than sending it to the sign-in page.
+            to_sign_in = status == 401
         if name == "healthz":
             ok = status in (200, 503)  # 503 names the failing check: no worker runs in this test
         elif access.public:
@@ -211,7 +243,9 @@ def test_every_url_answers_each_role_as_the_access_table_says(world, role):
         elif user is None:
             ok = to_sign_in
         elif may(user, name, obj):
-            ok = status in (200, 302, 409, 410) and not to_sign_in
+            # Through to the operation: done, or its form or state refused the empty request.
+            allowed = (200, 201, 400, 409) if name.startswith("api:") else (200, 302, 409, 410)
+            ok = status in allowed and not to_sign_in
         else:
             ok = status == refusal(user, name, obj)
         if not ok:
