@@ -24,7 +24,7 @@ def test_an_admin_follows_a_count_to_its_list_and_exports_it(page):
     _finish(finished, State.DEPARTMENT_REVIEW, day(3), submitted_at=BASE)
     for number in range(2):
         application = ApplicationFactory(form=False, title=f"=Waiting study {number}")
-        Application.objects.filter(pk=application.pk).update(state=State.PANEL_REVIEW)
+        Application.objects.filter(pk=application.pk).update(state=State.PANEL_REVIEW, submitted_at=BASE)
     # The worker stores the dashboard (reviews.tracking.tasks.refresh_dashboard); the page only reads it.
     services.refresh_dashboard(period=Period(date(2025, 12, 1), day(60).date()))
     problems = []
