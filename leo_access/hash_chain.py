@@ -1,0 +1,207 @@
+"""Tamper-evident logs: each row of a chained log carries the hash of the row before it.
+
+A row's `row_hash` is SHA-256 of its predecessor's hash followed by a canonical serialisation of the row's
+`chain_fields`; its `previous_hash` is the predecessor's `row_hash` (empty for the first row). Rows are chained
+in id order, one chain per log. Changing, removing or reordering a row behind the database's back (the tables are
+append-only, so only someone who can disable triggers can) breaks the chain at that row, and
+`manage.py verify_audit_chain` names it.
+
+New rows are linked on insert under a lock, so that concurrent inserts still form one chain: on PostgreSQL a
+transaction-level advisory lock per log, held until the inserting transaction ends (the next writer then reads
+the committed last hash); SQLite has one writer at a time. The lock is taken as late as possible, just before the
+insert, to keep the time other writers wait short.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from django.db import connections, models, router, transaction
+
+from .append_only import AppendOnlyModel, AppendOnlyQuerySet
+
+GENESIS = ""
+VERIFY_CHUNK = 5000
+
+
+def _plain(value):
+    """The value as canonical JSON holds it: what the database gives back, whatever Python object was saved."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        # PostgreSQL's jsonb gives 1e20 back as an integer.
+        return int(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def canonical(values: dict) -> bytes:
+    """One row's fields as bytes that do not depend on key order, the database or the Python types used."""
+    return json.dumps(
+        {name: _plain(value) for name, value in values.items()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+
+
+def link_hash(previous: str, values: dict) -> str:
+    return hashlib.sha256(previous.encode() + canonical(values)).hexdigest()
+
+
+def _lock_key(table: str) -> int:
+    """A fixed 63-bit advisory lock key for one log."""
+    return int.from_bytes(hashlib.sha256(f"hash-chain:{table}".encode()).digest()[:8], "big") >> 1
+
+
+def _values(row: models.Model) -> dict:
+    """The row's chained fields as they will be stored (so a hash computed before the insert matches the row
+    read back: an IPv6 address, for example, is normalised on the way in)."""
+    values = {}
+    for name in row.chain_fields:
+        field = row._meta.get_field(name)
+        values[name] = field.get_prep_value(getattr(row, field.attname))
+    return values
+
+
+def link(model: type[models.Model], rows: list[models.Model], using: str) -> None:
+    """Give `rows` (about to be inserted, in this order) their place in the chain. Call inside the inserting
+    transaction; on PostgreSQL this takes the log's lock until that transaction ends."""
+    connection = connections[using]
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(table)])
+    previous = model._base_manager.using(using).order_by("-pk").values_list("row_hash", flat=True).first() or GENESIS
+    for row in rows:
+        row.previous_hash = previous
+        row.row_hash = previous = link_hash(previous, _values(row))
+
+
+class ChainedQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if not objs:
+            return objs
+        with transaction.atomic(using=self.db, savepoint=False):
+            link(self.model, objs, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+class ChainedLog(AppendOnlyModel):
+    """An append-only log whose rows are chained by hash. Subclasses name the fields the hash covers."""
+
+    chain_fields: tuple[str, ...] = ()
+
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ChainedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            link(type(self), [self], using)
+            return super().save(*args, **kwargs)
+
+
+def chained_logs() -> list[type[ChainedLog]]:
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, ChainedLog)]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    log: str
+    rows: int
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _rows(model, fields: tuple[str, ...]) -> Iterator[tuple]:
+    """Every row in id order, read in pages by id so a long log never sits in memory at once."""
+    columns = ["pk", "previous_hash", "row_hash", *(model._meta.get_field(name).attname for name in fields)]
+    after = None
+    while True:
+        page = model._base_manager.order_by("pk")
+        if after is not None:
+            page = page.filter(pk__gt=after)
+        chunk = list(page.values_list(*columns)[:VERIFY_CHUNK])
+        if not chunk:
+            return
+        yield from chunk
+        after = chunk[-1][0]
+
+
+def verify_rows(log: str, fields: tuple[str, ...], rows: Iterable[tuple]) -> Verdict:
+    """Check (pk, previous_hash, row_hash, *fields) rows in id order; the first broken link wins."""
+    previous = GENESIS
+    count = 0
+    for pk, stored_previous, stored_hash, *values in rows:
+        count += 1
+        if stored_previous != previous:
+            return Verdict(log, count, pk, "its previous_hash is not the hash of the row before it")
+        if link_hash(previous, dict(zip(fields, values, strict=True))) != stored_hash:
+            return Verdict(log, count, pk, "its contents do not match its hash")
+        previous = stored_hash
+    return Verdict(log, count)
+
+
+def verify(model: type[ChainedLog]) -> Verdict:
+    return verify_rows(model._meta.db_table, model.chain_fields, _rows(model, model.chain_fields))
+
+
+def chain_existing_rows(schema_editor, model, fields: tuple[str, ...], postgresql_trigger: str) -> None:
+    """Give the rows already in a log their hashes (a data migration; `model` is the migration's historical
+    model). The log refuses UPDATE, so its trigger is switched off for this transaction only: on PostgreSQL
+    ALTER TABLE also locks the table until the migration commits, so nothing is inserted meanwhile."""
+    from .append_only import sqlite_sql
+
+    connection = schema_editor.connection
+    table = model._meta.db_table
+    quoted = connection.ops.quote_name(table)
+    update = f"UPDATE {quoted} SET previous_hash = %s, row_hash = %s WHERE id = %s"  # noqa: S608 - a model's table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # No foreign key checks may be left pending when the table is altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {quoted} DISABLE TRIGGER {postgresql_trigger}")
+        elif connection.vendor == "sqlite":
+            for statement in sqlite_sql(table)[1]:
+                cursor.execute(statement)
+        previous = GENESIS
+        pending = []
+        for pk, _, _, *values in _rows(model, fields):
+            digest = link_hash(previous, dict(zip(fields, values, strict=True)))
+            pending.append((previous, digest, pk))
+            previous = digest
+            if len(pending) >= VERIFY_CHUNK:
+                cursor.executemany(update, pending)
+                pending = []
+        if pending:
+            cursor.executemany(update, pending)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER {postgresql_trigger}")
+        elif connection.vendor == "sqlite":
+            for statement in sqlite_sql(table)[0]:
+                cursor.execute(statement)
