@@ -12,6 +12,7 @@ the committed last hash); SQLite has one writer at a time. The lock is taken as 
 insert, to keep the time other writers wait short.
 """
 
+import functools
 import hashlib
 import json
 import uuid
@@ -64,14 +65,17 @@ def _lock_key(table: str) -> int:
     return int.from_bytes(hashlib.sha256(f"hash-chain:{table}".encode()).digest()[:8], "big") >> 1
 
 
+@functools.cache
+def _chained_fields(model: type[models.Model]) -> tuple[tuple[str, str, object], ...]:
+    """(name, attribute, how the field prepares a value for the database) for each hashed field."""
+    fields = (model._meta.get_field(name) for name in model.chain_fields)
+    return tuple((field.name, field.attname, field.get_prep_value) for field in fields)
+
+
 def _values(row: models.Model) -> dict:
     """The row's chained fields as they will be stored (so a hash computed before the insert matches the row
     read back: an IPv6 address, for example, is normalised on the way in)."""
-    values = {}
-    for name in row.chain_fields:
-        field = row._meta.get_field(name)
-        values[name] = field.get_prep_value(getattr(row, field.attname))
-    return values
+    return {name: prepare(getattr(row, attname)) for name, attname, prepare in _chained_fields(type(row))}
 
 
 def link(model: type[models.Model], rows: list[models.Model], using: str) -> None:

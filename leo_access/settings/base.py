@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from leo_access.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "leo_access.logs.RequestIdMiddleware",
+    "leo_access.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "leo_access.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -314,14 +318,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per task run drowns everything else; failures are still logged.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
-}
+# Operations ---------------------------------------------------------------------------
+
+# The bearer token a Prometheus scraper sends for /metrics; without it /metrics does not exist (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# prometheus-client's multiprocess mode (it reads the variable itself, at import): a directory every web and
+# worker process on the machine writes its series to, emptied before the service starts; /metrics adds them up.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+
+# JSON lines (production) or readable text (the embedded default); each line of a request, and of the tasks it
+# queues, carries its request id (leo_access/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
 
 # Work stages --------------------------------------------------------------------------
 
