@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_digests",
         "schedule": timedelta(hours=1),
     },
+    # Messages past NOTIFICATION_KEEP_DAYS or NOTIFICATION_FAILED_KEEP_DAYS.
+    "notification-purge": {
+        "task": "notifications.tasks.purge_old_messages",
+        "schedule": timedelta(hours=24),
+    },
     "notification-send-pending": {
         "task": "notifications.tasks.send_pending",
         "schedule": timedelta(minutes=5),
@@ -382,5 +387,9 @@ NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", defau
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=50)
 # Days a query may stay unanswered before the application is withdrawn automatically.
 NOTIFICATION_QUERY_WITHDRAW_DAYS = env.int("NOTIFICATION_QUERY_WITHDRAW_DAYS", default=60)
+# Days a message (a person's notification and the outbox's record of its e-mail) is kept once delivered, and once
+# given up; messages still to be sent are kept until they are.
+NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=365)
+NOTIFICATION_FAILED_KEEP_DAYS = env.int("NOTIFICATION_FAILED_KEEP_DAYS", default=90)
 # A worker must not hang on an unreachable SMTP server.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
