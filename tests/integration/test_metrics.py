@@ -156,3 +156,45 @@ def test_the_gauges_count_the_rows_in_the_database(client, settings):
     assert scraped[("leo_applications_overdue", (("stage", "department_review"),))] == 2
     assert scraped[("leo_applications_overdue", (("stage", "panel_review"),))] == 0
     assert scraped[("leo_applications_overdue", (("stage", "accredited"),))] == 0
+
+
+COUNT_A_REQUEST = """
+import django
+django.setup()
+from django.test import Client
+assert Client().get("/livez").status_code == 200
+"""
+
+
+def test_in_multiprocess_mode_metrics_add_up_every_process(tmp_path):
+    """prometheus-client chooses its mode at import, so each process here is a fresh Python, as gunicorn's are."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = os.environ | {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "leo_access.settings.test"}
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", COUNT_A_REQUEST], cwd=ROOT, env=env, check=True, timeout=120)
+    assert len(list(tmp_path.glob("*.db"))) >= 2  # one file per process
+    read = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from leo_access.metrics import process_metrics; "
+            "import sys; sys.stdout.write(process_metrics().decode())",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(read.stdout)
+        for sample in family.samples
+    }
+    assert samples[("leo_http_requests_total", (("method", "GET"), ("status", "2xx"), ("view", "livez")))] == 2

@@ -2,6 +2,10 @@
 behind the append-only triggers' back, and concurrent writers still make one chain."""
 
 import itertools
+import os
+import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -14,6 +18,7 @@ from applications.models import ApplicationEvent
 from leo_access.audit.models import AuditEvent, AuditKind
 from leo_access.audit.services import record
 from leo_access.hash_chain import chain_existing_rows, link_hash, verify
+from tests.conftest import ROOT
 from tests.factories import ApplicationFactory
 
 TRIGGERS = {
@@ -217,3 +222,45 @@ def test_concurrent_writers_make_one_chain():
     kinds = list(ApplicationEvent.objects.order_by("pk").values_list("kind", flat=True))
     assert kinds == ["created", "first", "second"]
     assert verify(ApplicationEvent).ok
+
+
+RECORD_THREE = """
+import django
+django.setup()
+from leo_access.audit.models import AuditKind
+from leo_access.audit.services import record
+for i in range(3):
+    record(kind=AuditKind.SIGN_IN, by=None, summary=f"entry {i}", data={"i": i})
+"""
+
+
+def test_on_sqlite_the_chain_is_kept_and_checked_too(tmp_path):
+    """The embedded default (`make run`): SQLite, one writer at a time, no advisory lock."""
+    path = tmp_path / "db.sqlite3"
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "leo_access.settings.embedded", "DATABASE_URL": f"sqlite:///{path}"}
+
+    def run(*args):
+        return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+    assert run(sys.executable, "manage.py", "migrate", "--no-input", "-v", "0").returncode == 0
+    assert run(sys.executable, "-c", RECORD_THREE).returncode == 0
+    checked = run(sys.executable, "manage.py", "verify_audit_chain")
+    assert checked.returncode == 0, checked.stderr
+    assert "OK: audit event log (leo_access_auditevent): 3 rows chained." in checked.stdout
+
+    db = sqlite3.connect(path)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("UPDATE leo_access_auditevent SET summary = 'forged'")
+        db.rollback()
+        second = db.execute("SELECT id FROM leo_access_auditevent ORDER BY id LIMIT 1 OFFSET 1").fetchone()[0]
+        db.execute("DROP TRIGGER leo_access_auditevent_no_update")
+        db.execute("UPDATE leo_access_auditevent SET summary = 'forged' WHERE id = ?", [second])
+        db.commit()
+    finally:
+        db.close()
+    broken = run(sys.executable, "manage.py", "verify_audit_chain")
+    assert broken.returncode == 1
+    assert f"audit event log (leo_access_auditevent): row id {second}: its contents do not match its hash" in (
+        broken.stderr
+    )
