@@ -1,15 +1,18 @@
 """Tamper-evident logs: each row of a chained log carries the hash of the row before it.
 
-A row's `row_hash` is SHA-256 of its predecessor's hash followed by a canonical serialisation of the row's
-`chain_fields`; its `previous_hash` is the predecessor's `row_hash` (empty for the first row). Rows are chained
+A row's `row_hash` is SHA-256 of its predecessor's hash followed by the SHA-256 of a canonical serialisation of
+the row's `chain_fields` (both as hex); its `previous_hash` is the predecessor's `row_hash` (empty for the first
+row). Rows are chained
 in id order, one chain per log. Changing, removing or reordering a row behind the database's back (the tables are
 append-only, so only someone who can disable triggers can) breaks the chain at that row, and
 `manage.py verify_audit_chain` names it.
 
 New rows are linked on insert under a lock, so that concurrent inserts still form one chain: on PostgreSQL a
 transaction-level advisory lock per log, held until the inserting transaction ends (the next writer then reads
-the committed last hash); SQLite has one writer at a time. The lock is taken as late as possible, just before the
-insert, to keep the time other writers wait short.
+the committed last hash); SQLite has one writer at a time. On PostgreSQL one row is linked by the INSERT itself:
+`hash_chain_previous()` (a function the migration creates) takes the lock and reads the last hash, a fresh read
+because the function is volatile, and the database combines it with the content hash computed here, so logging
+costs no extra round trip. A bulk insert takes the lock and reads the last hash once, then links the batch here.
 """
 
 import functools
@@ -21,15 +24,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db import connections, models, router, transaction
+from django.db.models.expressions import RawSQL
 
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 GENESIS = ""
 VERIFY_CHUNK = 5000
+# Values JSON writes as they are (most of a row): checked first, as hashing is paid on every insert.
+_AS_IS = frozenset({str, int, bool, type(None)})
 
 
 def _plain(value):
     """The value as canonical JSON holds it: what the database gives back, whatever Python object was saved."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, date):
@@ -56,8 +64,32 @@ def canonical(values: dict) -> bytes:
     ).encode()
 
 
+def content_hash(values: dict) -> str:
+    return hashlib.sha256(canonical(values)).hexdigest()
+
+
 def link_hash(previous: str, values: dict) -> str:
-    return hashlib.sha256(previous.encode() + canonical(values)).hexdigest()
+    """What `row_hash` must be for a row with these values after `previous`."""
+    return hashlib.sha256((previous + content_hash(values)).encode()).hexdigest()
+
+
+# The same link made by PostgreSQL inside the INSERT (see the migration creating `hash_chain_previous`).
+PREVIOUS_SQL = "hash_chain_previous(%s::regclass, %s)"
+LINK_SQL = f"encode(sha256(convert_to({PREVIOUS_SQL} || %s, 'UTF8')), 'hex')"
+CREATE_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION hash_chain_previous(log regclass, lock_key bigint) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    previous text;
+BEGIN
+    -- Held until the inserting transaction ends; the read below then sees every row committed before.
+    PERFORM pg_advisory_xact_lock(lock_key);
+    EXECUTE format('SELECT row_hash FROM %s ORDER BY id DESC LIMIT 1', log) INTO previous;
+    RETURN coalesce(previous, '');
+END;
+$$;
+"""
+DROP_FUNCTION_SQL = "DROP FUNCTION IF EXISTS hash_chain_previous(regclass, bigint);"
 
 
 def _lock_key(table: str) -> int:
@@ -92,6 +124,16 @@ def link(model: type[models.Model], rows: list[models.Model], using: str) -> Non
         row.row_hash = previous = link_hash(previous, _values(row))
 
 
+def link_in_insert(row: models.Model) -> None:
+    """PostgreSQL: the row's INSERT takes the lock and links it (no extra query). Its two hash fields are left
+    unloaded on the instance: read, they are fetched from the row as stored."""
+    table = row._meta.db_table
+    key = _lock_key(table)
+    # Constant SQL; the table, key and content hash go as parameters.
+    row.previous_hash = RawSQL(PREVIOUS_SQL, [table, key], output_field=models.CharField())  # noqa: S611
+    row.row_hash = RawSQL(LINK_SQL, [table, key, content_hash(_values(row))], output_field=models.CharField())  # noqa: S611
+
+
 class ChainedQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -119,6 +161,13 @@ class ChainedLog(AppendOnlyModel):
         if not self._state.adding:
             return super().save(*args, **kwargs)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if connections[using].vendor == "postgresql":
+            link_in_insert(self)
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                for name in ("previous_hash", "row_hash"):
+                    self.__dict__.pop(name, None)
         with transaction.atomic(using=using, savepoint=False):
             link(type(self), [self], using)
             return super().save(*args, **kwargs)

@@ -22,6 +22,8 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0012_event_log_refuses_truncate"),
+        # Creates hash_chain_previous(), with which each new event is linked on PostgreSQL.
+        ("leo_access", "0005_audit_log_hash_chain"),
     ]
 
     operations = [
