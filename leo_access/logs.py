@@ -15,6 +15,7 @@ import uuid
 
 import structlog
 from celery import signals
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished
 from django.dispatch import receiver
 
@@ -39,7 +40,7 @@ def _shared_processors() -> list:
 def logging_config(log_format: str, level: str) -> dict:
     """The LOGGING setting: JSON lines or console text, through structlog's formatter for every logger."""
     if log_format not in FORMATS:
-        raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {log_format!r}.")
+        raise ImproperlyConfigured(f"Set LOG_FORMAT to one of {', '.join(FORMATS)}, not {log_format!r}.")
     renderer = (
         structlog.processors.JSONRenderer(sort_keys=True)
         if log_format == "json"

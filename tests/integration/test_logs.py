@@ -8,6 +8,7 @@ import time
 
 import pytest
 import structlog
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -48,6 +49,11 @@ def json_lines():
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     root.removeHandler(handler)
     requests_logger.setLevel(level)
+
+
+def test_an_unknown_log_format_is_refused_at_start_with_the_variable_named():
+    with pytest.raises(ImproperlyConfigured, match="Set LOG_FORMAT to one of json, console, not 'xml'"):
+        logging_config("xml", "INFO")
 
 
 @pytest.mark.django_db
