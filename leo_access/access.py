@@ -36,6 +36,7 @@ URL_ACCESS: dict[str, Access] = {
     "home": PUBLIC,
     "healthz": PUBLIC,
     "livez": PUBLIC,
+    "metrics": Access(None, public=True, note="A scraper with the METRICS_TOKEN bearer token; 404 without the setting"),
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
     "profile": Access("application.list_own", note="A researcher's profile and accreditation"),

@@ -8,3 +8,6 @@ class LeoAccessConfig(AppConfig):
     def ready(self):
         from . import second_factor  # noqa: F401 - records the second factor proved when one is added
         from .audit import receivers  # noqa: F401 - connects the audit log's signal receivers
+        from .logs import configure_structlog
+
+        configure_structlog()

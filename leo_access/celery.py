@@ -4,6 +4,8 @@ import os
 
 from celery import Celery, signals
 
+from . import logs, metrics  # noqa: F401 - request ids in task logs; counts and times every task run
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leo_access.settings.embedded")
 
 app = Celery("leo_access")

@@ -47,6 +47,14 @@ def send_pending() -> int:
     return len(ids)
 
 
+@shared_task(name="notifications.tasks.purge_old_messages", time_limit=600, soft_time_limit=540)
+def purge_old_messages() -> int:
+    """Delete messages past their keeping period; stops well inside its time limit and carries on next run."""
+    from .retention import purge_old_messages as purge
+
+    return purge(budget_seconds=240)
+
+
 @shared_task(name="notifications.tasks.send_digests", time_limit=300, soft_time_limit=240)
 def send_digests() -> int:
     from .reminders import send_digests as run

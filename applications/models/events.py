@@ -3,16 +3,17 @@
 from django.conf import settings
 from django.db import models
 
-from leo_access.append_only import AppendOnlyModel
+from leo_access.hash_chain import ChainedLog
 
 from ..states import State
 from .application import Application
 
 
-class ApplicationEvent(AppendOnlyModel):
+class ApplicationEvent(ChainedLog):
     """One entry in an application's audit trail. Append-only: never updated or deleted.
 
-    On PostgreSQL a trigger also refuses UPDATE and DELETE (see the migration).
+    On PostgreSQL a trigger also refuses UPDATE and DELETE (see the migration). Each event carries the hash of
+    the one before it (leo_access/hash_chain.py), so an event changed behind the trigger's back is found.
     """
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
@@ -28,6 +29,7 @@ class ApplicationEvent(AppendOnlyModel):
     data = models.JSONField(default=dict, blank=True)
 
     append_only_name = "The event log"
+    chain_fields = ("application", "kind", "actor", "actor_role", "from_state", "to_state", "at", "comment", "data")
 
     class Meta:
         ordering = ["at", "id"]

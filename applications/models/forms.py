@@ -31,6 +31,14 @@ class VariableRequestForm(models.Model):
     class Meta:
         ordering = ["application", "-version"]
         constraints = [models.UniqueConstraint(fields=["application", "version"], name="one_vrf_per_version")]
+        # The few forms waiting to be checked, counted at every metrics scrape, among all those ever checked.
+        indexes = [
+            models.Index(
+                fields=["validation_status"],
+                condition=models.Q(validation_status__in=["pending", "running"]),
+                name="forms_waiting",
+            )
+        ]
 
     def __str__(self):
         return f"{self.application.reference} form v{self.version}"

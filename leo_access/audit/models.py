@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from ..append_only import AppendOnlyModel
+from ..hash_chain import ChainedLog
 
 
 class AuditKind(models.TextChoices):
@@ -23,8 +23,9 @@ class AuditKind(models.TextChoices):
     API_TOKEN_USED = "api_token_used", "API token used"
 
 
-class AuditEvent(AppendOnlyModel):
-    """One security-relevant thing that happened. Append-only; on PostgreSQL a trigger refuses changes.
+class AuditEvent(ChainedLog):
+    """One security-relevant thing that happened. Append-only; on PostgreSQL a trigger refuses changes, and each
+    entry carries the hash of the one before it (leo_access/hash_chain.py).
 
     The actor's e-mail address and the application's reference are copied, so an entry still reads
     correctly if the account or application changes later.
@@ -48,6 +49,17 @@ class AuditEvent(AppendOnlyModel):
     data = models.JSONField(default=dict, blank=True)
 
     append_only_name = "The audit log"
+    chain_fields = (
+        "at",
+        "kind",
+        "actor",
+        "actor_email",
+        "application_id",
+        "application_reference",
+        "summary",
+        "ip_address",
+        "data",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

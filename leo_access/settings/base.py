@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from leo_access.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -79,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "leo_access.logs.RequestIdMiddleware",
+    "leo_access.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "leo_access.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -292,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_digests",
         "schedule": timedelta(hours=1),
     },
+    # Messages past NOTIFICATION_KEEP_DAYS or NOTIFICATION_FAILED_KEEP_DAYS.
+    "notification-purge": {
+        "task": "notifications.tasks.purge_old_messages",
+        "schedule": timedelta(hours=24),
+    },
     "notification-send-pending": {
         "task": "notifications.tasks.send_pending",
         "schedule": timedelta(minutes=5),
@@ -342,14 +351,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per task run drowns everything else; failures are still logged.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
-}
+# Operations ---------------------------------------------------------------------------
+
+# The bearer token a Prometheus scraper sends for /metrics; without it /metrics does not exist (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# prometheus-client's multiprocess mode (it reads the variable itself, at import): a directory every web and
+# worker process on the machine writes its series to, emptied before the service starts; /metrics adds them up.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+
+# JSON lines (production) or readable text (the embedded default); each line of a request, and of the tasks it
+# queues, carries its request id (leo_access/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
 
 # REST API (api/) ---------------------------------------------------------------------
 
@@ -450,5 +463,9 @@ NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", defau
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=50)
 # Days a query may stay unanswered before the application is withdrawn automatically.
 NOTIFICATION_QUERY_WITHDRAW_DAYS = env.int("NOTIFICATION_QUERY_WITHDRAW_DAYS", default=60)
+# Days a message (a person's notification and the outbox's record of its e-mail) is kept once delivered, and once
+# given up; messages still to be sent are kept until they are.
+NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=365)
+NOTIFICATION_FAILED_KEEP_DAYS = env.int("NOTIFICATION_FAILED_KEEP_DAYS", default=90)
 # A worker must not hang on an unreachable SMTP server.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)

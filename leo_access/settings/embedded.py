@@ -16,6 +16,7 @@ _DEFAULTS = {
     "DATABASE_URL": f"sqlite:///{_BASE_DIR / 'db.sqlite3'}",
     "MEDIA_ROOT": str(_BASE_DIR / "media"),
     "EMAIL_URL": "consolemail://",
+    "LOG_FORMAT": "console",
 }
 for _name, _value in _DEFAULTS.items():
     os.environ.setdefault(_name, _value)

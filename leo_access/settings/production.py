@@ -11,8 +11,8 @@ MIDDLEWARE.insert(
 )
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
-# The orchestrator's health check talks plain HTTP to the container.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+# The orchestrator's health check and the metrics scraper talk plain HTTP to the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production runs behind one TLS-terminating proxy unless TRUSTED_PROXY_COUNT says otherwise; without this every
 # client would share the proxy's address, and with it one rate limit.
