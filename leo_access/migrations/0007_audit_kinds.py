@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leo_access', '0006_audit_kinds_for_api_tokens'),
+        ("leo_access", "0006_audit_kinds_for_api_tokens"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='kind',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('password_changed', 'Password changed'), ('password_reset', 'Password reset'), ('mfa_added', 'Second factor added'), ('mfa_removed', 'Second factor removed'), ('application_opened', 'Application opened by staff'), ('file_downloaded', 'File downloaded'), ('file_unavailable', 'Stored file missing or changed'), ('permission_changed', 'Permissions changed'), ('admin_change', 'Change in the admin site'), ('audit_exported', 'Audit log exported'), ('api_token_created', 'API token created'), ('api_token_revoked', 'API token revoked'), ('api_token_used', 'API token used')], max_length=30),
+            model_name="auditevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("sign_out", "Signed out"),
+                    ("password_changed", "Password changed"),
+                    ("password_reset", "Password reset"),
+                    ("mfa_added", "Second factor added"),
+                    ("mfa_removed", "Second factor removed"),
+                    ("application_opened", "Application opened by staff"),
+                    ("file_downloaded", "File downloaded"),
+                    ("file_unavailable", "Stored file missing or changed"),
+                    ("permission_changed", "Permissions changed"),
+                    ("admin_change", "Change in the admin site"),
+                    ("audit_exported", "Audit log exported"),
+                    ("api_token_created", "API token created"),
+                    ("api_token_revoked", "API token revoked"),
+                    ("api_token_used", "API token used"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
