@@ -20,7 +20,9 @@ _ITEMS = [
     ("Work queues", "reviews:queue", "reviews.view_queue"),
     ("Panel meetings", "reviews:meetings", "reviews.manage_meetings"),
     ("Tracking", "tracking:dashboard", "tracking.view"),
+    ("Access list", "reviews:access_list", "access.view"),
     ("Audit log", "audit:log", "audit.view"),
+    ("Researcher register", "accredited_register", "register.import"),
     ("Your profile", "profile", "application.list_own"),
     ("Your account", "account_email", "account.manage"),
 ]

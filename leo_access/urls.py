@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import error_pages, profile, views
+from .register import views as register_views
 
 handler400 = error_pages.bad_request
 handler403 = error_pages.permission_denied
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
     path("accounts/profile/", profile.profile, name="profile"),
+    path("accredited-researchers/", register_views.register, name="accredited_register"),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),

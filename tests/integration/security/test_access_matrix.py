@@ -14,7 +14,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from applications.models import TeamMember
+from applications.conditions import set_condition
+from applications.models import MemberAccess, TeamMember
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import store_signed_document
@@ -65,6 +66,9 @@ APPLICATION_AT = {
     "reviews:close": "granted",
     "declarations:sign": "accredited",
     "declarations:archive": "granted",
+    "applications:conditions": "accredited",
+    "applications:condition_evidence": "accredited",
+    "applications:condition_decide": "accredited",
 }
 
 
@@ -80,6 +84,10 @@ class World:
     invitation: TeamMember
     export: Export
     notification: Message
+
+    @property
+    def access(self) -> MemberAccess:
+        return MemberAccess.objects.filter(application=self.apps["granted"]).order_by("pk").first()
 
     def user(self, role):
         return {"member": self.member, "outsider": self.people.outsider}.get(role) or getattr(self.people, role)
@@ -119,6 +127,12 @@ def world():
     closed_item = add_to_agenda(meeting_id=closed_meeting.pk, application_id=other.pk, by=people.panel)
     record_agenda_decision(item_id=closed_item.pk, by=people.panel, decision="reject", text="Not now.")
     close_meeting(meeting_id=closed_meeting.pk, by=people.panel)
+    set_condition(
+        application_id=apps["accredited"].pk,
+        by=people.panel,
+        text="Send the output-checking plan.",
+        timing="before_access",
+    )
     declaration = Declaration.objects.get(application=apps["granted"], member=member)
     store_signed_document(declaration_id=declaration.pk, by=SYSTEM)
     invitation = TeamMember.objects.create(application=draft, email=people.outsider.email, user=people.outsider)
@@ -139,6 +153,8 @@ def target(name, world):
             args.append("project")
         if name == "applications:form_download":
             args.append(1)
+        if name in ("applications:condition_evidence", "applications:condition_decide"):
+            args.append(application.conditions.get().pk)
         return reverse(name, args=args), application
     objects = {
         "reviews:team_queue": (["dfe"], None),
@@ -153,6 +169,7 @@ def target(name, world):
         "declarations:document": ([world.declaration.pk], world.declaration),
         "applications:invitation_respond": ([world.invitation.pk], world.invitation),
         "notifications:open": ([world.notification.pk], world.notification),
+        "reviews:member_access": ([world.access.pk], world.access),
     }
     args, about = objects.get(name, ([], None))
     return reverse(name, args=args), about
