@@ -105,17 +105,19 @@ def _for_staff(request, application, members):
     """Staff also see each member's check against the register of accredited researchers and their data access."""
     if not is_staff_member(request.user):
         return members
-    checks = register_selectors.check_members(members)
     # Open records first, so a member's current record wins over one that ended.
     records = reversed(access_of(application)) if application.accredited_at else []
     access = {record.user_id: record for record in records}
     for member in members:
-        member.register_check = checks.get(member.user_id)
+        member.register_check = register_selectors.annotated_check(member)
         member.data_access = access.get(member.user_id)
     return members
 
 
 def _conditions(application):
+    # Conditions are set from department review on, so an application that has not reached it has none.
+    if application.state in (State.DRAFT, State.RAS_CHECK):
+        return []
     today = timezone.localdate()
     found = list(application.conditions.select_related("owner_member"))
     for condition in found:
@@ -126,7 +128,8 @@ def _conditions(application):
 def detail_context(request, application, **extra):
     """Everything the status page shows; staff pages reuse it."""
     queries = list(application.queries.select_related("raised_by", "answered_by"))
-    members = list(application.team_members.select_related("user__researcher_profile"))
+    members = application.team_members.select_related("user__researcher_profile")
+    members = list(register_selectors.with_register(members) if is_staff_member(request.user) else members)
     forms = list(application.variable_request_forms.order_by("-version"))
     return {
         "application": application,

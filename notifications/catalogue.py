@@ -42,6 +42,10 @@ KINDS: dict[str, Kind] = {
         "A department, the panel or an admin attaches a condition.",
         to_team=True,
     ),
+    "condition_due": Kind(
+        "A condition on your project is due",
+        "Seven days before a condition's due date and on the day, while it is not met or waived: to its owner.",
+    ),
     "member_access_suspended": Kind(
         "A member's access to LEO has been suspended",
         "Staff or the service suspend a member's access: to the co-ordinator and that member.",

@@ -56,8 +56,9 @@ ACCEPTED = {field: {heading_key(name) for name in names} for field, names in HEA
 
 
 def normalise_number(text) -> str:
-    """Accreditation numbers have no public format: compared ignoring case and spaces only."""
-    return re.sub(r"\s+", "", str(text or "")).upper()
+    """Accreditation numbers have no public format: compared ignoring case and spaces only (as
+    `selectors.with_register` does in SQL)."""
+    return str(text or "").strip().replace(" ", "").upper()
 
 
 def _cells(content: bytes, filename: str) -> list[list]:

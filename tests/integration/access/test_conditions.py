@@ -1,9 +1,11 @@
 """Approval conditions: a before-access condition holds access back on every path until the team that set it signs
 it off or waives it; evidence comes from the applicant team; only the setting team decides."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from applications.conditions import decide_condition, set_condition, submit_evidence
@@ -12,11 +14,17 @@ from applications.models import ApprovalCondition, MemberAccess
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import grant_access, sign_declaration
+from notifications.models import Message
+from notifications.reminders import run_all
 from tests.conftest import Client
 from tests.factories import coordinator_of
 from tests.lifecycle import advance, application_with_member, reload
 
 pytestmark = pytest.mark.django_db
+
+
+def noon_on(day):
+    return time_machine.travel(datetime.combine(day, time(12), tzinfo=ZoneInfo("Europe/London")), tick=False)
 
 
 @pytest.fixture
@@ -124,3 +132,35 @@ def test_pages_show_conditions_overdue_and_take_evidence(accredited, people):
     decide = reverse("applications:condition_decide", args=[accredited.pk, condition.pk])
     assert panel.post(decide, {"decision": "met", "expected_state": "accredited"}).status_code == 302
     assert ApprovalCondition.objects.get(pk=condition.pk).state == "met"
+
+
+def test_the_owner_is_reminded_a_week_before_the_due_date_and_on_it(accredited, people):
+    due = date.today() + timedelta(days=20)
+    before_access(accredited, people, due_date=due)
+    member = accredited.team_members.exclude(role="coordinator").get()
+    set_condition(
+        application_id=accredited.pk,
+        by=people.panel,
+        text="Complete the training.",
+        timing="during_project",
+        due_date=due,
+        owner="member",
+        owner_member_id=member.pk,
+    )
+
+    def reminded():
+        return sorted(Message.objects.filter(template="condition_due").values_list("recipient", flat=True))
+
+    with noon_on(due - timedelta(days=8)):
+        run_all()
+    assert reminded() == []
+    with noon_on(due - timedelta(days=7)):
+        run_all()
+        run_all()  # beat fired twice
+    assert reminded() == sorted([coordinator_of(accredited).email, member.email])
+    with noon_on(due - timedelta(days=3)):
+        run_all()
+    assert len(reminded()) == 2
+    with noon_on(due):
+        run_all()
+    assert len(reminded()) == 4
