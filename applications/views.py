@@ -131,6 +131,7 @@ def detail_context(request, application, **extra):
     members = application.team_members.select_related("user__researcher_profile")
     members = list(register_selectors.with_register(members) if is_staff_member(request.user) else members)
     forms = list(application.variable_request_forms.order_by("-version"))
+    conditions = _conditions(application)
     return {
         "application": application,
         "explanation": EXPLANATIONS[application.state],
@@ -145,7 +146,10 @@ def detail_context(request, application, **extra):
         "queries": queries,
         "open_query": next((q for q in reversed(queries) if q.answered_at is None), None),
         "department_reviews": selectors.current_department_reviews(application),
-        "conditions": _conditions(application),
+        "conditions": conditions,
+        # The page says why access waits once every member has signed.
+        "conditions_hold_access": application.state == State.ACCREDITED
+        and any(c.timing == c.Timing.BEFORE_ACCESS and not c.is_settled for c in conditions),
         "events": selectors.timeline(application),
         "forms": forms,
         # The version the application uses: a newer upload that failed its checks does not replace it.

@@ -114,6 +114,9 @@ def test_pages_show_conditions_overdue_and_take_evidence(accredited, people):
     detail = member.get(reverse("applications:detail", args=[accredited.pk])).content.decode()
     assert "Send the output plan." in detail
     assert "Overdue" in detail
+    assert "Access will be granted only once every condition" in detail
+    sign = member.get(reverse("declarations:sign", args=[accredited.pk])).content.decode()
+    assert "Access will be granted only once every condition" in sign
     url = reverse("applications:condition_evidence", args=[accredited.pk, condition.pk])
     assert member.post(url, {"evidence": "", "expected_state": "accredited"}).status_code == 200
     assert member.post(url, {"evidence": "Plan sent.", "expected_state": "accredited"}).status_code == 302
