@@ -167,3 +167,23 @@ def test_the_owner_is_reminded_a_week_before_the_due_date_and_on_it(accredited, 
     with noon_on(due):
         run_all()
     assert len(reminded()) == 4
+
+
+def test_an_overdue_condition_shows_in_the_queue_of_the_team_that_set_it(accredited, people):
+    before_access(accredited, people, due_date=date.today() - timedelta(days=2))
+    set_condition(
+        application_id=accredited.pk,
+        by=people.panel,
+        text="Due later.",
+        timing="during_project",
+        due_date=date.today() + timedelta(days=5),
+    )
+    panel = Client()
+    panel.force_login(people.panel)
+    page = panel.get(reverse("reviews:team_queue", args=["panel"])).content.decode()
+    assert "1 condition this team set or owns is overdue" in page
+    assert "Send the output plan." in page
+    assert "Due later." not in page
+    dfe = Client()
+    dfe.force_login(people.dfe)
+    assert "Send the output plan." not in dfe.get(reverse("reviews:team_queue", args=["dfe"])).content.decode()
