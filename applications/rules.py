@@ -113,6 +113,13 @@ def member_problems(member: MemberFacts, team: list[MemberFacts], end_date: date
     return []
 
 
+def continuing_access_problems(member: MemberFacts, team: list[MemberFacts], today: date) -> list[Problem]:
+    """Why a member who already has access must be suspended today: the rule of signing without the project's end
+    date, so only what has lapsed counts - their own accreditation, or a provisional member's supervisor's (who
+    must still be an accepted member of `team`)."""
+    return member_problems(member, team, None, today)
+
+
 def _supervision_problems(member, by_email, end_date, today) -> list[Problem]:
     who = member.name or member.email
     supervisor = by_email.get(member.supervisor_email.lower()) if member.supervisor_email else None

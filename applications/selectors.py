@@ -5,9 +5,17 @@ from django.db.models import Q, QuerySet
 from leo_access.permissions import has_permission, submitted_q
 
 from .ethics import self_assessment_complete
-from .models import Application, ApplicationEvent, DepartmentReview, TeamMember, VariableRequestForm
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApprovalCondition,
+    DepartmentReview,
+    TeamMember,
+    VariableRequestForm,
+)
 from .rules import MemberFacts, Section, SectionStatus, SubmissionFacts
 from .sections import SECTION_FIELDS
+from .states import State
 from .vrf import diff_results
 
 
@@ -182,3 +190,15 @@ def form_difference(latest, previous) -> dict | None:
     if not latest or not previous or not latest.result or not previous.result:
         return None
     return {"previous_version": previous.version, **diff_results(previous.result, latest.result)}
+
+
+def overdue_conditions(team: str, today) -> QuerySet[ApprovalCondition]:
+    """Conditions past their due date and not settled that a staff team owns or set (and so chases), oldest due
+    first, on projects that are still open."""
+    return (
+        ApprovalCondition.objects.filter(Q(owner_team=team) | Q(set_by_team=team), due_date__lt=today)
+        .exclude(state__in=[ApprovalCondition.State.MET, ApprovalCondition.State.WAIVED])
+        .exclude(application__state__in=[State.CLOSED, State.WITHDRAWN, State.REJECTED])
+        .select_related("application")
+        .order_by("due_date", "pk")
+    )

@@ -61,3 +61,11 @@ def queue_unchecked_forms() -> int:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     return queue_each(validate_variable_request_form, waiting)
+
+
+@shared_task(name="applications.tasks.check_member_access", time_limit=900, soft_time_limit=840)
+def check_member_access() -> int:
+    """Suspend the access of every member whose accreditation has lapsed; the run is stored as an AccessCheckRun."""
+    from .member_access.checks import check_active_access
+
+    return check_active_access().pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import data_views, section_views, team_views, views
+from . import condition_views, data_views, section_views, team_views, views
 
 app_name = "applications"
 
@@ -23,5 +23,12 @@ urlpatterns = [
     path("<uuid:pk>/data/status/", data_views.data_request_status, name="data_status"),
     path("<uuid:pk>/data/template.xlsx", data_views.form_template, name="form_template"),
     path("<uuid:pk>/data/forms/<int:version>/", data_views.form_download, name="form_download"),
+    path("<uuid:pk>/conditions/", condition_views.condition_list, name="conditions"),
+    path(
+        "<uuid:pk>/conditions/<int:condition_id>/evidence/",
+        condition_views.condition_evidence,
+        name="condition_evidence",
+    ),
+    path("<uuid:pk>/conditions/<int:condition_id>/decide/", condition_views.condition_decide, name="condition_decide"),
     path("<uuid:pk>/ethics-letter.pdf", data_views.ethics_letter, name="ethics_letter"),
 ]

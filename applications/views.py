@@ -9,11 +9,13 @@ from django.views.decorators.http import require_POST
 
 from leo_access.audit import services as audit
 from leo_access.permissions import has_permission, holds_current_stage
+from leo_access.register import selectors as register_selectors
 from leo_access.roles import is_staff_member
 
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .forms import NewApplicationForm, ResubmitForm, WithdrawForm
+from .member_access.selectors import access_of
 from .models import DepartmentReview, TeamMember
 from .rules import SECTION_NAMES, submission_problems
 from .section_forms import PUBLIC_BENEFIT_CATEGORIES
@@ -99,11 +101,37 @@ def section_url(application, key):
     return reverse(name, args=[application.pk, slug] if slug else [application.pk])
 
 
+def _for_staff(request, application, members):
+    """Staff also see each member's check against the register of accredited researchers and their data access."""
+    if not is_staff_member(request.user):
+        return members
+    # Open records first, so a member's current record wins over one that ended.
+    records = reversed(access_of(application)) if application.accredited_at else []
+    access = {record.user_id: record for record in records}
+    for member in members:
+        member.register_check = register_selectors.annotated_check(member)
+        member.data_access = access.get(member.user_id)
+    return members
+
+
+def _conditions(application):
+    # Conditions are set from department review on, so an application that has not reached it has none.
+    if application.state in (State.DRAFT, State.RAS_CHECK):
+        return []
+    today = timezone.localdate()
+    found = list(application.conditions.select_related("owner_member"))
+    for condition in found:
+        condition.overdue = condition.is_overdue(today)
+    return found
+
+
 def detail_context(request, application, **extra):
     """Everything the status page shows; staff pages reuse it."""
     queries = list(application.queries.select_related("raised_by", "answered_by"))
-    members = list(application.team_members.select_related("user__researcher_profile"))
+    members = application.team_members.select_related("user__researcher_profile")
+    members = list(register_selectors.with_register(members) if is_staff_member(request.user) else members)
     forms = list(application.variable_request_forms.order_by("-version"))
+    conditions = _conditions(application)
     return {
         "application": application,
         "explanation": EXPLANATIONS[application.state],
@@ -114,10 +142,14 @@ def detail_context(request, application, **extra):
         ],
         "may_edit": has_permission(request.user, "application.edit", application)
         and application.state in services.EDITABLE_STATES,
-        "members": [m for m in members if m.status != TeamMember.Status.REMOVED],
+        "members": _for_staff(request, application, [m for m in members if m.status != TeamMember.Status.REMOVED]),
         "queries": queries,
         "open_query": next((q for q in reversed(queries) if q.answered_at is None), None),
         "department_reviews": selectors.current_department_reviews(application),
+        "conditions": conditions,
+        # The page says why access waits once every member has signed.
+        "conditions_hold_access": application.state == State.ACCREDITED
+        and any(c.timing == c.Timing.BEFORE_ACCESS and not c.is_settled for c in conditions),
         "events": selectors.timeline(application),
         "forms": forms,
         # The version the application uses: a newer upload that failed its checks does not replace it.

@@ -4,12 +4,8 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef
-
-from applications.models import Application, TeamMember
-from applications.states import State
+from applications.models import Application
 from leo_access.permissions import has_permission
 
 from .models import Declaration, SignedDeclarationDocument
@@ -41,49 +37,6 @@ def declaration_for_download(user, declaration_id) -> Declaration | None:
     ):
         return declaration
     return None
-
-
-@dataclass(frozen=True)
-class AccessEntry:
-    """One person's access to one project's data."""
-
-    application_id: object
-    reference: str
-    title: str
-    email: str
-    full_name: str
-    accreditation_reference: str
-    signed_at: datetime
-    access_granted_at: datetime
-    access_ends_on: date | None
-
-
-def access_list(today: date) -> list[AccessEntry]:
-    """Who may use which project's data, until when: each current member whose declaration is signed, on every
-    project granted access whose accreditation has not ended. One query."""
-    current = TeamMember.objects.filter(
-        application=OuterRef("application"), user=OuterRef("member"), status=TeamMember.Status.ACCEPTED
-    )
-    rows = (
-        Declaration.objects.filter(
-            application__state=State.ACCESS_GRANTED, signed_at__isnull=False, withdrawn_at__isnull=True
-        )
-        .filter(Exists(current))
-        .exclude(application__accreditation_ends_on__lt=today)
-        .order_by("application__reference", "member__email")
-        .values_list(
-            "application_id",
-            "application__reference",
-            "application__title",
-            "member__email",
-            "member__full_name",
-            "accreditation_reference",
-            "signed_at",
-            "application__access_granted_at",
-            "application__accreditation_ends_on",
-        )
-    )
-    return [AccessEntry(*row) for row in rows]
 
 
 def application_documents(application: Application) -> list[SignedDeclarationDocument]:

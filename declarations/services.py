@@ -8,7 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applications import clock, lifecycle
+from applications.conditions import blocking_conditions, blocking_problems
 from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
+from applications.member_access.services import open_member_access
 from applications.models import Application
 from applications.rules import Problem, member_problems
 from applications.selectors import current_member_facts, member_facts
@@ -157,7 +159,28 @@ def _grant(application: Application, *, by):
             "Access can only be granted once every team member has signed their declaration.",
             problems=[Problem("declaration_unsigned", f"{name} has not signed yet.") for name in missing],
         )
+    conditions = blocking_problems(application)
+    if conditions:
+        raise GuardFailed(
+            "Access can only be granted once every condition to be met before access is met or waived.",
+            problems=conditions,
+        )
     lifecycle.apply(application, "grant_access", by=by, action="application.grant_access", kind="access_granted")
+    open_member_access(application, by=by)
+
+
+def grant_when_ready(application: Application) -> bool:
+    """Grant access automatically, on the locked application, once every current member has signed and no
+    before-access condition is open: after the last signature, a withdrawal, or the last condition met or waived."""
+    ready = (
+        application.state == State.ACCREDITED
+        and application.current_members().exists()
+        and not unsigned_members(application)
+        and not blocking_conditions(application).exists()
+    )
+    if ready:
+        _grant(application, by=SYSTEM)
+    return ready
 
 
 def grant_access(*, application_id, by, expected_state: str | None = State.ACCREDITED) -> Application:
@@ -241,8 +264,7 @@ def sign_declaration(
             role="researcher",
             data={"declaration_id": declaration.pk, "text_version": text.version, "text_sha256": text.sha256},
         )
-        if not unsigned_members(application):
-            _grant(application, by=SYSTEM)
+        grant_when_ready(application)
         transaction.on_commit(lambda: _queue_document(declaration.pk))
     return declaration
 
@@ -284,8 +306,7 @@ def withdraw_pending_declarations(*, application_id, user_id, by=SYSTEM) -> int:
                 comment="The member left the team before access was granted.",
                 data={"declaration_id": declaration.pk},
             )
-        if application.current_members().exists() and not unsigned_members(application):
-            _grant(application, by=SYSTEM)
+        grant_when_ready(application)
     return len(pending)
 
 

@@ -35,3 +35,11 @@ def _open_when_accredited(sender, instance, created, **kwargs):
         from .services import open_declarations
 
         open_declarations(instance.application)
+
+
+@receiver(post_save, sender=ApplicationEvent)
+def _grant_when_conditions_settled(sender, instance, created, **kwargs):
+    if created and instance.kind in ("condition_met", "condition_waived"):
+        from .services import grant_when_ready
+
+        grant_when_ready(instance.application)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from applications.conditions import blocking_conditions
 from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from applications.selectors import application_for
 from applications.views import detail_context, lost_to_another, visible_application
@@ -59,6 +60,7 @@ def sign(request, pk):
         "clause_fields": clause_fields,
         "clause_errors": any(field.errors for field in clause_fields),
         "page_errors": errors,
+        "conditions_hold_access": blocking_conditions(application).exists(),
     }
     return render(request, "declarations/sign.html", context, status=409 if errors else 200)
 

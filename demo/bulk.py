@@ -17,10 +17,12 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from applications.member_access.services import access_ends_on
 from applications.models import (
     Application,
     ApplicationEvent,
     DepartmentReview,
+    MemberAccess,
     Query,
     ReferenceCounter,
     TeamMember,
@@ -48,6 +50,7 @@ HISTORY_MODELS = (
     DepartmentReview,
     Query,
     Declaration,
+    MemberAccess,
     StageDurationStale,
 )
 # Every table the generator writes: their planner statistics are refreshed when it ends.
@@ -249,12 +252,11 @@ def _history(application, target, start, plan, coordinator, colleague, staff, fo
             application.stage_entered_at = at
 
     application.created_at = start
-    for user, role in members:
-        rows[TeamMember].append(
-            TeamMember(
-                application=application, user=user, email=user.email, role=role, status=TeamMember.Status.ACCEPTED
-            )
-        )
+    memberships = [
+        TeamMember(application=application, user=user, email=user.email, role=role, status=TeamMember.Status.ACCEPTED)
+        for user, role in members
+    ]
+    rows[TeamMember].extend(memberships)
     event("created", start, coordinator, "coordinator")
     if target != State.DRAFT:
         rows[VariableRequestForm].append(
@@ -329,8 +331,23 @@ def _history(application, target, start, plan, coordinator, colleague, staff, fo
                 event("declaration_signed", moment, declaration.member, "researcher")
             application.access_granted_at = moment
             event("access_granted", moment, None, "system", State.ACCESS_GRANTED)
+            access = [
+                MemberAccess(
+                    application=application,
+                    member=membership,
+                    user=membership.user,
+                    granted_at=moment,
+                    valid_from=moment.date(),
+                    valid_until=access_ends_on(application),
+                )
+                for membership in memberships
+            ]
+            rows[MemberAccess].extend(access)
         elif step == "close":
             application.closed_at = moment
+            for record in access:
+                record.status, record.ended_at, record.ended_by = MemberAccess.Status.ENDED, moment, staff.admin
+                record.end_reason = MemberAccess.EndReason.PROJECT_CLOSED
             event("closed", moment, staff.admin, Role.ADMIN.value, State.CLOSED)
         elif step == "withdraw":
             application.withdrawn_at = moment

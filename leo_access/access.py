@@ -39,6 +39,7 @@ URL_ACCESS: dict[str, Access] = {
     "metrics": Access(None, public=True, note="A scraper with the METRICS_TOKEN bearer token; 404 without the setting"),
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
+    "accredited_register": Access("register.import", note="The register's versions; admins upload a new one"),
     "profile": Access("application.list_own", note="A researcher's profile and accreditation"),
     # Applications, the researcher's side (staff may read every application once submitted; drafts are the team's)
     "applications:list": Access("application.list_own"),
@@ -60,6 +61,9 @@ URL_ACCESS: dict[str, Access] = {
     "applications:form_template": Access("application.view", APPLICATION, refused=404),
     "applications:form_download": Access("application.view", APPLICATION, refused=404),
     "applications:ethics_letter": Access("application.view", APPLICATION, refused=404),
+    "applications:conditions": Access("condition.set", APPLICATION, note="Conditions; the approving team adds them"),
+    "applications:condition_evidence": Access("condition.evidence", APPLICATION),
+    "applications:condition_decide": Access("condition.decide", APPLICATION, note="Only the team that set it"),
     # Staff work
     "reviews:queue": Access("reviews.view_queue"),
     "reviews:team_queue": Access("reviews.view_queue", note="Each team's own queue; admins see all"),
@@ -72,6 +76,11 @@ URL_ACCESS: dict[str, Access] = {
     "reviews:panel": Access("application.accredit", APPLICATION),
     "declarations:grant_access": Access("application.grant_access", APPLICATION),
     "reviews:close": Access("application.close", APPLICATION),
+    "reviews:access_list": Access("access.view", note="Who has access to which project's data, until when"),
+    "reviews:access_export": Access("access.view"),
+    "reviews:member_access": Access(
+        "access.view", "member_access", note="One member's access; suspending, reinstating or ending it"
+    ),
     "reviews:meetings": Access("reviews.view_meetings"),
     "reviews:meeting": Access("reviews.view_meetings", "meeting"),
     "reviews:agenda_item": Access("reviews.manage_meetings", "meeting"),
@@ -117,7 +126,7 @@ URL_ACCESS: dict[str, Access] = {
     "api:department": Access("application.decide_department", APPLICATION),
     "api:queue": Access("reviews.view_queue", note="Each team's own queue; admins see all"),
     "api:review": Access("reviews.view_queue", APPLICATION),
-    "api:access_list": Access("access_list.view", note="For the Secure Research Service"),
+    "api:access_list": Access("access.view", note="For the Secure Research Service"),
     "api_tokens:list": Access("account.manage", note="One's own tokens; staff create them with a second factor only"),
     "api_tokens:revoke": Access("account.manage", "api_token", refused=404, note="One's own tokens only"),
 }
@@ -153,6 +162,15 @@ SERVICE_ACCESS: dict[str, str] = {
     "applications.services.remove_member": "application.edit",
     "applications.services.hand_over_coordination": "application.edit",
     "applications.services.copy_application": "application.copy",
+    "applications.member_access.services.open_member_access": "application.grant_access",
+    "applications.member_access.services.end_project_access": "application.close",
+    "applications.member_access.services.suspend_member_access": "access.suspend",
+    "applications.member_access.services.reinstate_member_access": "access.reinstate",
+    "applications.member_access.services.warn_member_access": "access.suspend",
+    "applications.member_access.services.end_member_access": "access.end",
+    "applications.conditions.set_condition": "condition.set",
+    "applications.conditions.submit_evidence": "condition.evidence",
+    "applications.conditions.decide_condition": "condition.decide",
     "reviews.services.query_application": "application.query",
     "reviews.services.pass_intake": "application.pass_intake",
     "reviews.services.reject_application": "application.reject",
@@ -180,15 +198,19 @@ SERVICE_ACCESS: dict[str, str] = {
     "leo_access.profile.update_profile": "self",
     "api.tokens.issue_token": "self",
     "api.tokens.revoke_token": "self",
+    "leo_access.register.services.import_register": "register.import",
 }
 SERVICE_MODULES = [
     "applications.services",
+    "applications.member_access.services",
+    "applications.conditions",
     "reviews.services",
     "reviews.tracking.services",
     "declarations.services",
     "notifications.services",
     "leo_access.profile",
     "api.tokens",
+    "leo_access.register.services",
 ]
 
 # Each transition of an application, and the permission its django-fsm `permission=` names.

@@ -100,6 +100,11 @@ PERMISSIONS: dict[str, Rule] = {
     "account.manage": _rule(ANY_ROLE, description="Manage one's own account"),
     "admin_site.use": _rule({Role.ADMIN}, description="Use the Django admin site"),
     "audit.view": _rule({Role.ADMIN}, description="Search and export the security audit log"),
+    "register.import": _rule(
+        {Role.ADMIN},
+        description="Import the register of accredited researchers (the command line runs as the service)",
+        automatic=True,
+    ),
     # Applications, researcher side
     "application.list_own": _rule(RESEARCHER, description="List the applications one is a member of"),
     "application.create": _rule(RESEARCHER, description="Start a new application"),
@@ -124,6 +129,23 @@ PERMISSIONS: dict[str, Rule] = {
         {Role.RAS_OFFICER}, description="Grant access once declarations are signed", automatic=True
     ),
     "application.close": _rule({Role.ADMIN}, description="Close a project", automatic=True),
+    "access.view": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="See and export who has access to which project"),
+    "access.suspend": _rule(
+        {Role.ADMIN, Role.RAS_OFFICER},
+        description="Suspend a member's access (automatically when their accreditation lapses)",
+        automatic=True,
+    ),
+    "access.reinstate": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="Reinstate a member's suspended access"),
+    "access.end": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="End a member's access as they leave the team"),
+    "condition.set": _rule(
+        REVIEWER_ROLES | {Role.PANEL_MEMBER, Role.ADMIN},
+        description="Attach a condition to a project one approves (departments, the panel) or, for admins, any",
+    ),
+    "condition.evidence": _rule(RESEARCHER, is_member, "Submit evidence that a condition is met"),
+    "condition.decide": _rule(
+        REVIEWER_ROLES | {Role.PANEL_MEMBER, Role.ADMIN},
+        description="Sign off or waive a condition one's own team set",
+    ),
     "reviews.view_queue": _rule(STAFF_ROLES, description="See the applications waiting at one's stage"),
     "tracking.view": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="See the dashboard, lists and register"),
     "tracking.export": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="Export lists and the register"),
@@ -138,10 +160,6 @@ PERMISSIONS: dict[str, Rule] = {
     ),
     "declaration.download_all": _rule({Role.ADMIN}, description="Download an application's declarations as a zip"),
     "declaration.verify": _rule(STAFF_ROLES, description="Check an uploaded declaration PDF's signature"),
-    "access_list.view": _rule(
-        {Role.RAS_OFFICER, Role.ADMIN},
-        description="Read who has access to which project's data until when (for the Secure Research Service)",
-    ),
     "notifications.view_templates": _rule({Role.ADMIN}, description="Read every message template"),
     "declaration_text.manage": _rule({Role.ADMIN}, description="Draft and publish versions of the declaration text"),
 }

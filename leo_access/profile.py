@@ -14,6 +14,7 @@ from leo_access.forms import GovukDateField, GovukForm
 
 from .models import AccreditationType, ResearcherProfile, User
 from .permissions import has_permission
+from .register import selectors as register_selectors
 
 WARN_BEFORE_EXPIRY = timedelta(days=90)
 
@@ -133,4 +134,5 @@ def profile(request):
         update_profile(user=request.user, by=request.user, values=form.cleaned_data)
         messages.success(request, "Your profile has been saved.")
         return redirect("profile")
-    return render(request, "pages/profile.html", {"form": form})
+    check = register_selectors.check_profile(existing) if existing and existing.accreditation_reference else None
+    return render(request, "pages/profile.html", {"form": form, "check": check})

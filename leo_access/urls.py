@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import error_pages, profile, views
+from .register import views as register_views
 
 handler400 = error_pages.bad_request
 handler403 = error_pages.permission_denied
@@ -16,6 +17,7 @@ urlpatterns = [
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
     path("accounts/profile/", profile.profile, name="profile"),
+    path("accredited-researchers/", register_views.register, name="accredited_register"),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/api-tokens/", include("api.account_urls")),
     path("accounts/", include("allauth.urls")),

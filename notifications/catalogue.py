@@ -37,6 +37,32 @@ KINDS: dict[str, Kind] = {
     "access_granted": Kind("Access to LEO has been granted", "The last declaration is signed.", to_team=True),
     "withdrawn": Kind("Your application was withdrawn", "The co-ordinator or the service withdraws it.", to_team=True),
     "closed": Kind("Your project has been closed", "The project is closed.", to_team=True),
+    "condition_set": Kind(
+        "A condition has been set on your project",
+        "A department, the panel or an admin attaches a condition.",
+        to_team=True,
+    ),
+    "condition_due": Kind(
+        "A condition on your project is due",
+        "Seven days before a condition's due date and on the day, while it is not met or waived: to its owner.",
+    ),
+    "member_access_suspended": Kind(
+        "A member's access to LEO has been suspended",
+        "Staff or the service suspend a member's access: to the co-ordinator and that member.",
+    ),
+    "member_access_warning": Kind(
+        "A member's access to LEO will be suspended",
+        "The nightly check does not find a member on the register of accredited researchers, or finds their "
+        "accreditation expired there (REGISTER_WARNING_DAYS before suspension): to the co-ordinator and that member.",
+    ),
+    "member_access_reinstated": Kind(
+        "A member's access to LEO has been reinstated",
+        "Staff reinstate a member's suspended access: to the co-ordinator and that member.",
+    ),
+    "member_access_ended": Kind(
+        "A member's access to LEO has ended",
+        "Staff end a member's access as they leave the team: to the co-ordinator and that member.",
+    ),
     "invitation": Kind("You have been invited to join a LEO application", "The co-ordinator invites someone."),
     "arrival": Kind("An application has arrived in your queue", "Work reaches a team's queue.", arrival=True),
     "digest": Kind("Applications that arrived in your queue", "Daily, for people who chose a digest."),
@@ -59,6 +85,11 @@ KINDS: dict[str, Kind] = {
     ),
     "project_ended": Kind("A project's end date has passed", "The day after a project's end date, to admins."),
 }
+
+# Events about one member's access: the co-ordinator and that member are told, by the template of the same name.
+MEMBER_ACCESS_EVENTS = frozenset(
+    {"member_access_suspended", "member_access_warning", "member_access_reinstated", "member_access_ended"}
+)
 
 # The application events the applicant team is told about, by the template of the same name.
 TEAM_EVENTS = frozenset(name for name, kind in KINDS.items() if kind.to_team)

@@ -10,7 +10,7 @@ from applications.states import State
 from leo_access.roles import Role
 from leo_access.teams import DEPARTMENT_TEAMS, STAGE_TEAMS, TEAM_ROLES, Team
 
-from .catalogue import TEAM_EVENTS
+from .catalogue import MEMBER_ACCESS_EVENTS, TEAM_EVENTS
 from .models import TeamSetting
 
 # Events that put work in a queue (a resubmission returns it to the stage that asked; reopened
@@ -101,6 +101,8 @@ def for_event(event: ApplicationEvent) -> list[Planned]:
         path = reverse("applications:list") if user else reverse("account_signup")
         planned.append(Planned("invitation", Recipient(email, user, {"has_account": user is not None}), path))
         return planned
+    if event.kind in MEMBER_ACCESS_EVENTS:
+        return member_access_messages(event)
     if event.kind in TEAM_EVENTS:
         planned += [
             Planned(event.kind, Recipient(member.email, member.user), application_path(application))
@@ -122,6 +124,19 @@ def for_event(event: ApplicationEvent) -> list[Planned]:
                 for r in team_recipients(team)
             ]
     return planned
+
+
+def member_access_messages(event: ApplicationEvent) -> list[Planned]:
+    """The co-ordinator and the member whose access changed, once each."""
+    application = event.application
+    extra = {"member": event.data.get("member_name", ""), "reason": event.comment}
+    if "suspend_on" in event.data:
+        extra["suspend_on"] = event.data["suspend_on"]
+    people = [Recipient(member.email, member.user, extra) for member in coordinators(application)]
+    member = get_user_model().objects.filter(pk=event.data.get("user_id")).first()
+    if member is not None and all(person.email.lower() != member.email.lower() for person in people):
+        people.append(Recipient(member.email, member, extra))
+    return [Planned(event.kind, person, application_path(application)) for person in people]
 
 
 def staff_of(role: Role) -> list[Recipient]:

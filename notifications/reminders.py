@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications import service_levels
 from applications.errors import LifecycleError
-from applications.models import Application
+from applications.models import Application, ApprovalCondition
 from applications.services import withdraw_application
 from applications.states import State
 from leo_access.actors import SYSTEM
@@ -25,6 +25,7 @@ QUERY_REMINDER_DAYS = 14
 WITHDRAWAL_WARNING_DAYS_BEFORE = 7
 ACCREDITATION_WARNINGS = (90, 30)
 PROJECT_END_WARNING_DAYS = 60
+CONDITION_WARNING_DAYS = 7
 # An end date further back than this is history, not news (for example on the first run).
 PROJECT_ENDED_LOOKBACK_DAYS = 30
 
@@ -215,6 +216,47 @@ def ending_projects(today) -> int:
     return count
 
 
+def condition_owners(condition) -> list:
+    """Who must meet a condition: its named member, its staff team, or the co-ordinator."""
+    if condition.owner == ApprovalCondition.Owner.MEMBER and condition.owner_member_id:
+        member = condition.owner_member
+        return [recipients.Recipient(member.email, member.user)]
+    if condition.owner == ApprovalCondition.Owner.TEAM and condition.owner_team:
+        return recipients.team_recipients(condition.owner_team)
+    return [recipients.Recipient(m.email, m.user) for m in recipients.coordinators(condition.application)]
+
+
+def conditions_due(today) -> int:
+    """A condition's owner, CONDITION_WARNING_DAYS before its due date and on the day, while it is not settled."""
+    count = 0
+    due = (
+        ApprovalCondition.objects.filter(
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=CONDITION_WARNING_DAYS),
+            state__in=[ApprovalCondition.State.OPEN, ApprovalCondition.State.EVIDENCE_SUBMITTED],
+        )
+        .exclude(application__state__in=[State.CLOSED, State.WITHDRAWN, State.REJECTED])
+        .select_related("application", "owner_member__user")
+    )
+    for condition in due:
+        days = (condition.due_date - today).days
+        # Two reminders: the warning (any day within the window, once) and the day itself.
+        period = f"{condition.due_date.isoformat()}:{'due' if days == 0 else 'warning'}"
+
+        def build(condition=condition, days=days, period=period):
+            return _messages(
+                "condition_due",
+                condition_owners(condition),
+                key=f"reminder:condition:{condition.pk}:{period}",
+                path=recipients.application_path(condition.application),
+                application=condition.application,
+                context={"condition": condition.text, "due_date": condition.due_date.isoformat(), "days": days},
+            )
+
+        count += len(once("condition_due", str(condition.pk), period, build))
+    return count
+
+
 def send_digests() -> int:
     """One e-mail per person listing the arrivals held for them, once a day."""
     today = timezone.localdate()
@@ -257,4 +299,5 @@ def run_all() -> dict:
         "unanswered_queries": unanswered_queries(now),
         "expiring_accreditations": expiring_accreditations(today),
         "ending_projects": ending_projects(today),
+        "conditions_due": conditions_due(today),
     }

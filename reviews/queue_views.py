@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from applications import service_levels
 from applications.errors import LifecycleError
+from applications.selectors import overdue_conditions
 from applications.views import visible_application
 from leo_access.paging import page_number
 from leo_access.permissions import has_permission
@@ -20,6 +21,9 @@ from leo_access.teams import Team, in_team, teams_of
 
 from . import selectors, services
 from .forms import AssignForm, QueueFilterForm
+
+# Overdue conditions listed above a team's queue; more is a sign to chase them in bulk.
+OVERDUE_CONDITIONS_SHOWN = 50
 
 
 def _staff(request, action="reviews.view_queue"):
@@ -58,6 +62,7 @@ def team_queue(request, team):
         "querystring": urlencode(kept),
         "datasets": selectors.all_datasets(),
         "sorts": selectors.SORTS,
+        "overdue_conditions": list(overdue_conditions(team.value, timezone.localdate())[:OVERDUE_CONDITIONS_SHOWN]),
     }
     return render(request, "reviews/team_queue.html", context)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from applications import clock, lifecycle
 from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
+from applications.member_access.services import end_project_access
 from applications.models import Application, DepartmentReview, Query
 from applications.rules import Problem
 from applications.selectors import current_department_reviews, data_fingerprint
@@ -249,6 +250,7 @@ def close_project(
             kind="closed",
             comment=reason.strip() or ("The project's end date has passed." if by is SYSTEM else ""),
         )
+        end_project_access(application, by=by, reason=reason.strip())
     return application
 
 

@@ -88,14 +88,18 @@ class DepartmentDecisionSerializer(serializers.Serializer):
 
 class AccessEntrySerializer(serializers.Serializer):
     application_id = serializers.UUIDField()
-    reference = serializers.CharField()
-    title = serializers.CharField()
-    email = serializers.EmailField()
-    full_name = serializers.CharField()
-    accreditation_reference = serializers.CharField()
-    signed_at = serializers.DateTimeField()
-    access_granted_at = serializers.DateTimeField()
-    access_ends_on = serializers.DateField(allow_null=True)
+    reference = serializers.CharField(source="application.reference")
+    title = serializers.CharField(source="application.title")
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    accreditation_reference = serializers.SerializerMethodField()
+    access_granted_at = serializers.DateTimeField(source="granted_at")
+    access_starts_on = serializers.DateField(source="valid_from")
+    access_ends_on = serializers.DateField(source="valid_until", allow_null=True)
+
+    def get_accreditation_reference(self, access) -> str:
+        profile = getattr(access.user, "researcher_profile", None)
+        return profile.accreditation_reference if profile else ""
 
 
 class AccessListSerializer(serializers.Serializer):

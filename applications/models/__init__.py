@@ -1,7 +1,9 @@
 """The applications app's models, one module per model family; import them from here."""
 
+from .access import AccessCheckRun, MemberAccess
 from .application import Application, ReferenceCounter
 from .catalogue import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable
+from .conditions import ApprovalCondition
 from .department_reviews import DepartmentReview
 from .events import ApplicationEvent
 from .forms import VariableRequestForm
@@ -11,13 +13,16 @@ from .team import TeamMember
 
 __all__ = [
     "QUEUE_ORDERS",
+    "AccessCheckRun",
     "Application",
     "ApplicationEvent",
+    "ApprovalCondition",
     "Catalogue",
     "CatalogueDataset",
     "CatalogueTable",
     "CatalogueVariable",
     "DepartmentReview",
+    "MemberAccess",
     "Query",
     "ReferenceCounter",
     "TeamMember",

@@ -29,6 +29,14 @@ EVENT_LABELS = {
     "access_granted": "Access granted",
     "withdrawn": "Withdrawn",
     "closed": "Project closed",
+    "condition_set": "Condition set",
+    "condition_evidence_submitted": "Evidence submitted for a condition",
+    "condition_met": "Condition signed off as met",
+    "condition_waived": "Condition waived",
+    "member_access_suspended": "A member's access suspended",
+    "member_access_warning": "A member warned of suspension",
+    "member_access_reinstated": "A member's access reinstated",
+    "member_access_ended": "A member's access ended",
 }
 ROLE_LABELS = {role.value: role.label for role in Role} | {"coordinator": "Project co-ordinator", "system": "Automatic"}
 

@@ -268,6 +268,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # Periodic work is declared here, in code; `make beat` runs it.
+# Days between the warning that a member is not on the register of accredited researchers (or has expired on it)
+# and the suspension of their access, for the register to be put right.
+REGISTER_WARNING_DAYS = env.int("REGISTER_WARNING_DAYS", default=14)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "leo_access.tasks.clear_expired_sessions",
@@ -275,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "close-ended-projects": {
         "task": "reviews.tasks.close_ended_projects",
+        "schedule": timedelta(hours=24),
+    },
+    # Each member's accreditation, nightly: a lapsed one suspends that member's access (idempotent).
+    "check-member-access": {
+        "task": "applications.tasks.check_member_access",
         "schedule": timedelta(hours=24),
     },
     # The dashboard is read from what this stores; pages never work it out.

@@ -3,10 +3,21 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.diagram import transitions
-from applications.models import Application, ApplicationEvent, Catalogue, VariableRequestForm, joined
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApprovalCondition,
+    Catalogue,
+    MemberAccess,
+    VariableRequestForm,
+    joined,
+)
 from applications.states import State
 from applications.validation import datasets_requested
 from demo.applications import DEMO_APPLICATIONS
+from leo_access.models import ResearcherProfile
+from leo_access.register.models import RegisterImport
+from leo_access.register.selectors import check_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +30,14 @@ def test_seed_demo_creates_the_demo_applications_once_each_at_its_stage():
     assert states == dict(DEMO_APPLICATIONS)
     assert Catalogue.objects.count() == 1
     assert Catalogue.objects.get().is_demo
+    (suspended,) = MemberAccess.objects.filter(status=MemberAccess.Status.SUSPENDED)
+    assert suspended.application.state == State.ACCESS_GRANTED
+    assert suspended.application.events.filter(kind="member_access_suspended").count() == 1
+    assert RegisterImport.objects.count() == 1
+    (condition,) = ApprovalCondition.objects.all()
+    assert (condition.state, condition.application.state) == ("open", State.ACCREDITED)
+    checks = {profile.user.email: check_profile(profile).result for profile in ResearcherProfile.objects.all()}
+    assert sorted(checks.values()) == ["mismatch", "verified"]
     for application in Application.objects.exclude(state=State.DRAFT):
         assert application.events.filter(kind="submitted").exists()
         assert application.variable_request_forms.get().validation_status == VariableRequestForm.Validation.PASSED

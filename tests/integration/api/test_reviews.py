@@ -2,6 +2,8 @@
 
 import pytest
 
+from applications.member_access.services import suspend_member_access
+from applications.models import MemberAccess
 from applications.states import State
 from declarations.models import Declaration
 from reviews.forms import QueueFilterForm
@@ -116,7 +118,8 @@ def test_the_access_list_names_who_may_use_the_data_and_answers_304_when_unchang
     signed = Declaration.objects.filter(application=granted, signed_at__isnull=False)
     assert sorted(e["email"] for e in entries) == sorted(d.member.email for d in signed)
     assert {e["reference"] for e in entries} == {granted.reference}
-    assert entries[0]["access_ends_on"] == str(granted.accreditation_ends_on)
+    record = MemberAccess.objects.get(application=granted, user__email=entries[0]["email"])
+    assert entries[0]["access_ends_on"] == str(record.valid_until)
     etag = first["ETag"]
     unchanged = client.get("/api/v1/access-list/", HTTP_IF_NONE_MATCH=etag)
     assert unchanged.status_code == 304
@@ -127,6 +130,11 @@ def test_the_access_list_names_who_may_use_the_data_and_answers_304_when_unchang
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert len(body(changed)["entries"]) > len(entries)
+    # A suspended member is no longer on the list.
+    suspend_member_access(access_id=record.pk, by=people.ras, reason="A breach of the declaration")
+    after_suspension = client.get("/api/v1/access-list/", HTTP_IF_NONE_MATCH=changed["ETag"])
+    assert after_suspension.status_code == 200
+    assert record.user.email not in [e["email"] for e in body(after_suspension)["entries"]]
 
 
 def test_only_the_ras_and_admins_read_the_access_list(people):

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from api.models import ApiToken
 from api.tokens import issue_token
-from applications.models import TeamMember
+from applications.conditions import set_condition
+from applications.models import MemberAccess, TeamMember
 from applications.states import State
 from declarations.models import Declaration
 from declarations.services import store_signed_document
@@ -80,6 +81,9 @@ APPLICATION_AT = {
     "api:review": "intake",
     "api:intake": "intake",
     "api:department": "departments",
+    "applications:conditions": "accredited",
+    "applications:condition_evidence": "accredited",
+    "applications:condition_decide": "accredited",
 }
 
 
@@ -96,6 +100,10 @@ class World:
     export: Export
     notification: Message
     token: ApiToken
+
+    @property
+    def access(self) -> MemberAccess:
+        return MemberAccess.objects.filter(application=self.apps["granted"]).order_by("pk").first()
 
     def user(self, role):
         return {"member": self.member, "outsider": self.people.outsider}.get(role) or getattr(self.people, role)
@@ -135,6 +143,12 @@ def world():
     closed_item = add_to_agenda(meeting_id=closed_meeting.pk, application_id=other.pk, by=people.panel)
     record_agenda_decision(item_id=closed_item.pk, by=people.panel, decision="reject", text="Not now.")
     close_meeting(meeting_id=closed_meeting.pk, by=people.panel)
+    set_condition(
+        application_id=apps["accredited"].pk,
+        by=people.panel,
+        text="Send the output-checking plan.",
+        timing="before_access",
+    )
     declaration = Declaration.objects.get(application=apps["granted"], member=member)
     store_signed_document(declaration_id=declaration.pk, by=SYSTEM)
     invitation = TeamMember.objects.create(application=draft, email=people.outsider.email, user=people.outsider)
@@ -158,6 +172,8 @@ def target(name, world):
             args.append("project")
         if name == "applications:form_download":
             args.append(1)
+        if name in ("applications:condition_evidence", "applications:condition_decide"):
+            args.append(application.conditions.get().pk)
         return reverse(name, args=args), application
     objects = {
         "reviews:team_queue": (["dfe"], None),
@@ -174,6 +190,7 @@ def target(name, world):
         "applications:invitation_respond": ([world.invitation.pk], world.invitation),
         "notifications:open": ([world.notification.pk], world.notification),
         "api_tokens:revoke": ([world.token.pk], world.token),
+        "reviews:member_access": ([world.access.pk], world.access),
     }
     args, about = objects.get(name, ([], None))
     return reverse(name, args=args), about

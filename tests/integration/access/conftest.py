@@ -1,0 +1,20 @@
+import pytest
+
+from applications.states import State
+from tests.factories import coordinator_of
+from tests.lifecycle import People, advance, application_with_member
+
+
+@pytest.fixture
+def people():
+    return People.create()
+
+
+@pytest.fixture
+def granted(people):
+    """A live project: its co-ordinator and one other member have access."""
+    application, member = application_with_member()
+    application = advance(application, State.ACCESS_GRANTED, people)
+    application.member = member
+    application.coordinator = coordinator_of(application)
+    return application
