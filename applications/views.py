@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leo_access.audit import services as audit
+from leo_access.confirmation import confirm
 from leo_access.permissions import has_permission, holds_current_stage
-from leo_access.roles import is_staff_member
+from leo_access.roles import department_of, is_staff_member
 
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
@@ -104,6 +105,9 @@ def detail_context(request, application, **extra):
     queries = list(application.queries.select_related("raised_by", "answered_by"))
     members = list(application.team_members.select_related("user__researcher_profile"))
     forms = list(application.variable_request_forms.order_by("-version"))
+    department_reviews = list(selectors.current_department_reviews(application).select_related("decided_by"))
+    own_department = department_of(request.user)
+    own_review = next((r for r in department_reviews if r.department == own_department), None)
     return {
         "application": application,
         "explanation": EXPLANATIONS[application.state],
@@ -117,7 +121,10 @@ def detail_context(request, application, **extra):
         "members": [m for m in members if m.status != TeamMember.Status.REMOVED],
         "queries": queries,
         "open_query": next((q for q in reversed(queries) if q.answered_at is None), None),
-        "department_reviews": selectors.current_department_reviews(application),
+        "department_reviews": department_reviews,
+        # A reviewer's own department's decision in this round: once recorded, it is shown instead of the form.
+        "own_department_review": own_review,
+        "own_department_decided": bool(own_review and own_review.decision != DepartmentReview.Decision.PENDING),
         "events": selectors.timeline(application),
         "forms": forms,
         # The version the application uses: a newer upload that failed its checks does not replace it.
@@ -186,8 +193,12 @@ def application_copy(request, pk):
     return redirect("applications:detail", pk=copy.pk)
 
 
-def action_page(request, application, *, action, form, template, perform, done_url=None, extra=None):
-    """GET shows the form; POST runs the service and shows any domain error in the error summary."""
+def action_page(request, application, *, action, form, template, perform, done_url=None, extra=None, confirmation=None):
+    """GET shows the form; POST runs the service and shows any domain error in the error summary.
+
+    `confirmation(data, application)` gives the success banner's heading and what happens next, read from the
+    application as the decision left it.
+    """
     _refuse(request, application, action)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -201,6 +212,9 @@ def action_page(request, application, *, action, form, template, perform, done_u
             application.refresh_from_db()
             errors = page_errors(error)
         else:
+            if confirmation:
+                application.refresh_from_db()
+                confirm(request, *confirmation(form.cleaned_data, application))
             return redirect(done_url or reverse("applications:detail", args=[application.pk]))
     context = detail_context(request, application, form=form, page_errors=errors, **(extra or {}))
     return render(request, template, context, status=409 if errors else 200)
@@ -232,5 +246,10 @@ def application_resubmit(request, pk):
         template="applications/resubmit.html",
         perform=lambda data, seen: services.resubmit_application(
             application_id=application.pk, by=request.user, answers=data["answers"], expected_state=seen
+        ),
+        confirmation=lambda data, resubmitted: (
+            "Your answers have been sent",
+            f"{resubmitted.reference} is back at the {resubmitted.get_state_display().lower()} stage. "
+            "We will e-mail you when it moves on or if there are more questions.",
         ),
     )

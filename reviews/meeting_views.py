@@ -13,9 +13,10 @@ from applications.errors import InvalidInput, LifecycleError, NotPermitted, page
 from applications.models import Application
 from applications.states import State
 from leo_access.audit import services as audit
+from leo_access.confirmation import confirm
 from leo_access.permissions import has_permission
 
-from . import services
+from . import confirmations, services
 from .forms import AgendaDecisionForm, MeetingForm
 from .models import AgendaItem, PanelMeeting
 
@@ -95,6 +96,8 @@ def agenda_item(request, meeting_id, item_id):
         except LifecycleError as error:
             errors = page_errors(error)
         else:
+            item.application.refresh_from_db()
+            confirm(request, *confirmations.panel(form.cleaned_data["decision"], item.application))
             return redirect("reviews:meeting", meeting_id=meeting_id)
     context = {"item": item, "application": item.application, "form": form, "page_errors": errors}
     return render(request, "reviews/agenda_item.html", context, status=409 if errors else 200)

@@ -10,7 +10,7 @@ from applications.views import action_page, detail_context, visible_application
 from leo_access.permissions import has_permission
 from leo_access.roles import department_of
 
-from . import selectors, services
+from . import confirmations, selectors, services
 from .forms import CloseForm, DepartmentForm, IntakeForm, PanelForm
 from .models import IntakeItem
 
@@ -40,6 +40,7 @@ def intake(request, pk):
         template="reviews/decision.html",
         extra={"heading": "Record the intake decision"},
         perform=decide,
+        confirmation=lambda data, decided: confirmations.intake(data["decision"], decided),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
@@ -70,6 +71,7 @@ def department(request, pk):
         template="reviews/decision.html",
         extra={"heading": "Record your department's decision"},
         perform=decide,
+        confirmation=lambda data, decided: confirmations.department(data["decision"], decided, own),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
@@ -93,6 +95,7 @@ def panel(request, pk):
         template="reviews/decision.html",
         extra={"heading": "Send questions or reject", "meetings_url": reverse("reviews:meetings")},
         perform=decide,
+        confirmation=lambda data, decided: confirmations.panel(data["decision"], decided),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
@@ -110,6 +113,7 @@ def close(request, pk):
         perform=lambda data, seen: services.close_project(
             application_id=pk, by=request.user, reason=data["reason"], expected_state=seen
         ),
+        confirmation=lambda data, closed: confirmations.close(closed),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
