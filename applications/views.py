@@ -14,6 +14,7 @@ from leo_access.roles import department_of, is_staff_member
 
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
+from .ethics import answers_for
 from .forms import NewApplicationForm, ResubmitForm, WithdrawForm
 from .models import DepartmentReview, TeamMember
 from .rules import SECTION_NAMES, submission_problems
@@ -108,14 +109,20 @@ def detail_context(request, application, **extra):
     department_reviews = list(selectors.current_department_reviews(application).select_related("decided_by"))
     own_department = department_of(request.user)
     own_review = next((r for r in department_reviews if r.department == own_department), None)
+    statuses = selectors.section_statuses(application, members=members, forms=forms)
     return {
         "application": application,
         "explanation": EXPLANATIONS[application.state],
         "tag_colour": TAG_COLOURS[application.state],
         "sections": [
             (section.value, SECTION_NAMES[section], status, section_url(application, section.value))
-            for section, status in selectors.section_statuses(application, members=members, forms=forms).items()
+            for section, status in statuses.items()
         ],
+        # A draft with nothing but its title gives nothing to copy.
+        "worth_copying": application.state != State.DRAFT
+        or len(members) > 1
+        or bool(forms)
+        or any(getattr(application, name) for name in services.COPIED_FIELDS if name != "title"),
         "may_edit": has_permission(request.user, "application.edit", application)
         and application.state in services.EDITABLE_STATES,
         "members": [m for m in members if m.status != TeamMember.Status.REMOVED],
@@ -159,13 +166,22 @@ def application_submit(request, pk):
 
 
 def check_context(request, application, **extra):
+    """Every answer, with what still stops submission at the top as an error summary linking to each gap."""
     problems = submission_problems(selectors.submission_facts(application), timezone.localdate())
+    gaps = [
+        {"text": problem.message, "href": section_url(application, problem.section) if problem.section else "#sections"}
+        for problem in problems
+    ]
+    errors = extra.pop("page_errors", [])
     return detail_context(
         request,
         application,
         problems=problems,
+        page_errors=errors + gaps,
+        error_summary_title="You cannot submit yet" if gaps and not errors else "There is a problem",
         section_links=SECTION_LINKS,
         public_benefit_labels=dict(PUBLIC_BENEFIT_CATEGORIES),
+        ethics_items=answers_for(application.ethics_self_assessment),
         **extra,
     )
 

@@ -108,6 +108,10 @@ def agenda_item(request, meeting_id, item_id):
 def close(request, meeting_id):
     _allowed(request, "reviews.manage_meetings")
     meeting = get_object_or_404(PanelMeeting, pk=meeting_id)
+    if request.POST.get("confirm") != "yes":
+        # Closing cannot be undone: the meeting page's button asks first, and only this page's button closes.
+        agenda = meeting.agenda.select_related("application")
+        return render(request, "reviews/meeting_close.html", {"meeting": meeting, "agenda": agenda})
     try:
         meeting = services.close_meeting(meeting_id=meeting.pk, by=request.user)
     except InvalidInput as error:

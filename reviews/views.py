@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
-from applications.ethics import ITEMS, PRINCIPLES
+from applications.ethics import answers_for
 from applications.selectors import form_difference
 from applications.states import State
 from applications.views import action_page, detail_context, visible_application
@@ -130,7 +130,7 @@ def review(request, pk):
         request,
         application,
         department=department,
-        ethics_items=ethics_answers(application),
+        ethics_items=answers_for(application.ethics_self_assessment),
         notes=selectors.notes_for(request.user, application),
         team=team,
         colleagues=selectors.colleagues(team) if team else [],
@@ -155,16 +155,3 @@ def review(request, pk):
         "result": current.result if current else None,
     }
     return render(request, "reviews/review.html", context)
-
-
-def ethics_answers(application) -> list[dict]:
-    answers = application.ethics_self_assessment or {}
-    return [
-        {
-            "item": item,
-            "principle": PRINCIPLES[item.principle],
-            "risk": (answers.get(str(item.number)) or {}).get("risk", ""),
-            "justification": (answers.get(str(item.number)) or {}).get("justification", ""),
-        }
-        for item in ITEMS
-    ]

@@ -15,6 +15,9 @@ def declaration_status(context, application):
     staff are pointed to the page that checks a PDF someone sends them.
     """
     user = context["request"].user
+    if not application.accredited_at:
+        # Declarations are opened when the panel accredits: before that there is nothing to read.
+        return {"rows": []}
     rows = [
         {
             "declaration": declaration,
