@@ -83,3 +83,26 @@ def test_the_connectivity_organisation_is_a_conditional_reveal(browser, live_ser
         assert application.aoc_organisation == "University of Example"
     finally:
         context.close()
+
+
+def test_sign_out_is_one_press_of_the_header_button(page):
+    from tests.factories import researcher
+
+    user = researcher()
+    sign_in(page, user, PASSWORD)
+    page.goto("/applications/")
+    button = page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out")
+    # It reads as the navigation links beside it, not as a GOV.UK button.
+    link_colour = (
+        page.get_by_role("navigation", name="Menu")
+        .get_by_role("link")
+        .first.evaluate("(e) => getComputedStyle(e).color")
+    )
+    assert button.evaluate("(e) => getComputedStyle(e).color") == link_colour
+    assert button.evaluate("(e) => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert_accessible(page)
+    button.click()
+    page.wait_for_url(lambda url: "/accounts/logout/" not in url)
+    assert "You have signed out." in page.locator(".govuk-notification-banner").inner_text()
+    assert page.get_by_role("link", name="Sign in").count() >= 1
+    assert_accessible(page)

@@ -66,7 +66,8 @@ def test_the_connectivity_organisation_is_revealed_under_its_choice(client):
     # Only the choice that reveals something names it; no aria-controls to nothing, no aria-expanded on a radio.
     reveals = re.findall(r'value="(\w+)"\s*(?:checked="checked")?\s*data-reveals="([^"]+)"', html)
     assert reveals == [("aoc_organisation", conditional.group(1))]
-    form = html[html.index("<form") : html.index("</form>")]
+    main = html[html.index('id="main-content"') :]
+    form = main[main.index("<form") : main.index("</form>")]
     assert "aria-controls=" not in form
     assert "data-conditional-radios" in form
 
