@@ -209,3 +209,8 @@ def test_the_typed_name_must_match_the_profile_as_written(client):
     accepted = client.post(url, data | {"typed_name": f" {coordinator.full_name} "})
     assert accepted.status_code == 302
     assert coordinator.declarations.get().typed_name == coordinator.full_name
+    # The confirmation says what happens next: here the only member signed, so access is granted.
+    page = html_of(client.get(accepted.headers["Location"]))
+    banner = page[page.index("govuk-notification-banner--success") : page.index("govuk-grid-row")]
+    assert "You have signed your Individual Declaration" in banner
+    assert "Everyone on the team has now signed, so access has been granted." in banner
