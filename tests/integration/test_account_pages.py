@@ -46,7 +46,12 @@ def test_the_signed_out_account_pages(client, name, expected):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("account_email", "Your account"), ("account_change_password", "Change your password")],
+    [
+        ("account_email", "Your account"),
+        ("account_change_password", "Change your password"),
+        ("account_reauthenticate", "Confirm it is you"),
+        ("account_logout", "Sign out"),
+    ],
 )
 def test_the_signed_in_account_pages(client, name, expected):
     client.force_login(researcher())
