@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from leo_access.audit import services as audit
+from leo_access.confirmation import confirm
 from leo_access.files import protected_file_response
 from leo_access.permissions import has_permission
 
@@ -63,16 +64,37 @@ def data_request(request, pk):
             except LifecycleError as error:
                 errors = page_errors(error)
             else:
-                # Promise no time: when the broker is down the upload is kept and the check is queued only once it
-                # is back (applications.tasks.queue_unchecked_forms).
-                messages.success(
-                    request,
-                    f"Version {upload.version} of your form is saved. Checking will start shortly; "
-                    "this page shows the result when it is ready.",
-                )
+                _say_how_the_check_went(request, upload)
                 return redirect("applications:data", pk=application.pk)
     context = _context(request, application, form=form, page_errors=errors)
     return render(request, "applications/data.html", context, status=409 if errors else 200)
+
+
+def _say_how_the_check_went(request, upload):
+    """The banner after an upload, from where its check is now: it may already have finished (tasks run in
+    the web process without a broker, and a fast worker may beat the redirect)."""
+    upload.refresh_from_db(fields=["validation_status"])
+    status = upload.validation_status
+    if status == upload.Validation.PASSED:
+        confirm(
+            request,
+            f"Version {upload.version} of your form passed the checks",
+            "It is the form your application uses now.",
+        )
+    elif status == upload.Validation.FAILED:
+        messages.error(
+            request,
+            f"Version {upload.version} of your form has errors. Correct the errors listed on this page and upload it "
+            "again; the application keeps using its last form that passed.",
+        )
+    else:
+        # Promise no time: when the broker is down the upload is kept and the check is queued only once it
+        # is back (applications.tasks.queue_unchecked_forms).
+        confirm(
+            request,
+            f"Version {upload.version} of your form is saved. Checking will start shortly; "
+            "this page shows the result when it is ready.",
+        )
 
 
 @never_cache

@@ -50,3 +50,17 @@ def self_assessment_complete(answers: dict) -> bool:
         if answer.get("risk") not in valid_risks or not str(answer.get("justification", "")).strip():
             return False
     return True
+
+
+def answers_for(self_assessment: dict | None) -> list[dict]:
+    """Each item with its principle and the applicant's rating and justification, in order, for display."""
+    answers = self_assessment or {}
+    return [
+        {
+            "item": item,
+            "principle": PRINCIPLES[item.principle],
+            "risk": (answers.get(str(item.number)) or {}).get("risk", ""),
+            "justification": (answers.get(str(item.number)) or {}).get("justification", ""),
+        }
+        for item in ITEMS
+    ]

@@ -20,6 +20,7 @@ class NewApplicationForm(GovukForm):
 
 class WithdrawForm(GovukForm):
     submit_label = "Withdraw application"
+    submit_class = "govuk-button--warning"
     reason = forms.CharField(
         label="Why are you withdrawing the application? (optional)",
         required=False,

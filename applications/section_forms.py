@@ -3,7 +3,7 @@ whether a section is complete is judged by `selectors.section_statuses`."""
 
 import re
 
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Layout, Size
 from django import forms
 
 from leo_access.forms import GovukDateField, GovukForm
@@ -265,9 +265,15 @@ class SafeguardsForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The organisation is asked for only under the choice that needs it; without JavaScript it shows anyway.
         self.helper.layout = Layout(
-            Field.radios("access_location", legend_size=Size.MEDIUM),
-            Field.text("aoc_organisation"),
+            ConditionalRadios(
+                "access_location",
+                "In an ONS safe setting",
+                ConditionalQuestion(
+                    "At an organisation with an Assured Organisational Connectivity agreement", "aoc_organisation"
+                ),
+            ),
             Field.textarea("output_checking"),
         )
 

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leo_access.audit import services as audit
+from leo_access.confirmation import confirm
 from leo_access.permissions import has_permission, holds_current_stage
 from leo_access.register import selectors as register_selectors
-from leo_access.roles import is_staff_member
+from leo_access.roles import department_of, is_staff_member
 
 from . import selectors, services
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
+from .ethics import answers_for
 from .forms import NewApplicationForm, ResubmitForm, WithdrawForm
 from .member_access.selectors import access_of
 from .models import DepartmentReview, TeamMember
@@ -132,24 +134,36 @@ def detail_context(request, application, **extra):
     members = list(register_selectors.with_register(members) if is_staff_member(request.user) else members)
     forms = list(application.variable_request_forms.order_by("-version"))
     conditions = _conditions(application)
+    department_reviews = list(selectors.current_department_reviews(application).select_related("decided_by"))
+    own_department = department_of(request.user)
+    own_review = next((r for r in department_reviews if r.department == own_department), None)
+    statuses = selectors.section_statuses(application, members=members, forms=forms)
     return {
         "application": application,
         "explanation": EXPLANATIONS[application.state],
         "tag_colour": TAG_COLOURS[application.state],
         "sections": [
             (section.value, SECTION_NAMES[section], status, section_url(application, section.value))
-            for section, status in selectors.section_statuses(application, members=members, forms=forms).items()
+            for section, status in statuses.items()
         ],
+        # A draft with nothing but its title gives nothing to copy.
+        "worth_copying": application.state != State.DRAFT
+        or len(members) > 1
+        or bool(forms)
+        or any(getattr(application, name) for name in services.COPIED_FIELDS if name != "title"),
         "may_edit": has_permission(request.user, "application.edit", application)
         and application.state in services.EDITABLE_STATES,
         "members": _for_staff(request, application, [m for m in members if m.status != TeamMember.Status.REMOVED]),
         "queries": queries,
         "open_query": next((q for q in reversed(queries) if q.answered_at is None), None),
-        "department_reviews": selectors.current_department_reviews(application),
+        "department_reviews": department_reviews,
         "conditions": conditions,
         # The page says why access waits once every member has signed.
         "conditions_hold_access": application.state == State.ACCREDITED
         and any(c.timing == c.Timing.BEFORE_ACCESS and not c.is_settled for c in conditions),
+        # A reviewer's own department's decision in this round: once recorded, it is shown instead of the form.
+        "own_department_review": own_review,
+        "own_department_decided": bool(own_review and own_review.decision != DepartmentReview.Decision.PENDING),
         "events": selectors.timeline(application),
         "forms": forms,
         # The version the application uses: a newer upload that failed its checks does not replace it.
@@ -183,13 +197,22 @@ def application_submit(request, pk):
 
 
 def check_context(request, application, **extra):
+    """Every answer, with what still stops submission at the top as an error summary linking to each gap."""
     problems = submission_problems(selectors.submission_facts(application), timezone.localdate())
+    gaps = [
+        {"text": problem.message, "href": section_url(application, problem.section) if problem.section else "#sections"}
+        for problem in problems
+    ]
+    errors = extra.pop("page_errors", [])
     return detail_context(
         request,
         application,
         problems=problems,
+        page_errors=errors + gaps,
+        error_summary_title="You cannot submit yet" if gaps and not errors else "There is a problem",
         section_links=SECTION_LINKS,
         public_benefit_labels=dict(PUBLIC_BENEFIT_CATEGORIES),
+        ethics_items=answers_for(application.ethics_self_assessment),
         **extra,
     )
 
@@ -225,8 +248,12 @@ def lost_to_another(application, error: LifecycleError) -> list[dict]:
     return page_errors(error)
 
 
-def action_page(request, application, *, action, form, template, perform, done_url=None, extra=None):
-    """GET shows the form; POST runs the service and shows any domain error in the error summary."""
+def action_page(request, application, *, action, form, template, perform, done_url=None, extra=None, confirmation=None):
+    """GET shows the form; POST runs the service and shows any domain error in the error summary.
+
+    `confirmation(data, application)` gives the success banner's heading and what happens next, read from the
+    application as the decision left it.
+    """
     _refuse(request, application, action)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -239,6 +266,9 @@ def action_page(request, application, *, action, form, template, perform, done_u
         except LifecycleError as error:
             errors = lost_to_another(application, error)
         else:
+            if confirmation:
+                application.refresh_from_db()
+                confirm(request, *confirmation(form.cleaned_data, application))
             return redirect(done_url or reverse("applications:detail", args=[application.pk]))
     context = detail_context(request, application, form=form, page_errors=errors, **(extra or {}))
     return render(request, template, context, status=409 if errors else 200)
@@ -270,5 +300,10 @@ def application_resubmit(request, pk):
         template="applications/resubmit.html",
         perform=lambda data, seen: services.resubmit_application(
             application_id=application.pk, by=request.user, answers=data["answers"], expected_state=seen
+        ),
+        confirmation=lambda data, resubmitted: (
+            "Your answers have been sent",
+            f"{resubmitted.reference} is back at the {resubmitted.get_state_display().lower()} stage. "
+            "We will e-mail you when it moves on or if there are more questions.",
         ),
     )

@@ -33,7 +33,7 @@ class SignForm(GovukForm):
             )
         self.fields["typed_name"] = forms.CharField(
             label="Your full name",
-            help_text="Type it exactly as it appears on your research accreditation.",
+            help_text="Type it exactly as it is written in your profile, capital letters included.",
             max_length=200,
             error_messages={"required": "Type your full name as it appears on your accreditation"},
         )
@@ -63,7 +63,9 @@ class SignForm(GovukForm):
         if not (self.user.full_name or "").strip():
             raise forms.ValidationError("Add your full name to your profile before you sign")
         if normalise_name(typed) != normalise_name(self.user.full_name):
-            raise forms.ValidationError("Type your full name exactly as it appears on your accreditation")
+            raise forms.ValidationError(
+                "Type your full name exactly as it is written in your profile, capitals included"
+            )
         return typed
 
     def clean_password(self):

@@ -134,6 +134,7 @@ def sha256(data: bytes) -> str:
 class SignatureCheck:
     """What the bytes of a PDF say about its signature, before looking up any record."""
 
+    readable: bool = True
     signed: bool = False
     intact: bool = False
     valid: bool = False
@@ -152,6 +153,7 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
     except Exception as error:  # any unreadable upload is a finding, never a server error
+        result.readable = False
         result.problems.append(f"The file could not be read as a PDF ({type(error).__name__}).")
         return result
     if not signatures:
@@ -176,7 +178,9 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     result.signing_time = status.signer_reported_dt
     signer_der = status.signing_cert.dump()
     result.signer_certificate_sha256 = certificate_fingerprint(signer_der)
-    result.by_service = signer_der == service_der and bool(status.trusted)
+    # pyHanko validates the certificate's trust only for a signature that still matches its content: for a
+    # changed document `trusted` is False whoever signed it, so which certificate signed is its identity then.
+    result.by_service = signer_der == service_der and (bool(status.trusted) or not result.intact)
     result.covers_whole_file = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
     if not result.intact:
         result.problems.append("The signed content has been changed: the signature no longer matches it.")

@@ -96,10 +96,28 @@ class Verification:
     document: SignedDeclarationDocument | None
     problems: list[str]
     tampered: bool = False
+    readable: bool = True
 
     @property
     def genuine(self) -> bool:
         return self.signature_valid and self.by_service and self.unchanged and self.document is not None
+
+    @property
+    def outcome(self) -> str:
+        """The one-line answer, most serious first: a changed document is reported as changed, whoever signed it."""
+        if self.genuine:
+            return "Genuine and unchanged"
+        if not self.readable:
+            return "This file could not be read as a PDF"
+        if not self.signed:
+            return "This document is not signed"
+        if self.tampered:
+            return "This document was changed after signing: it has been tampered with"
+        if not self.by_service:
+            return "This document was not signed with this service's certificate"
+        if not self.signature_valid:
+            return "This document's signature is not valid"
+        return "This service has no record of this signature"
 
 
 def verify_upload(data: bytes) -> Verification:
@@ -130,4 +148,14 @@ def verify_upload(data: bytes) -> Verification:
         problems=problems,
         tampered=check.signed
         and (not check.intact or not check.covers_whole_file or bool(document and document.sha256 != digest)),
+        readable=check.readable,
+    )
+
+
+def team_declarations(application: Application) -> list[Declaration]:
+    """Every current member's declaration on the application, signed or not, with its PDF if made."""
+    return list(
+        Declaration.objects.filter(application=application, withdrawn_at__isnull=True)
+        .select_related("member", "document")
+        .order_by("member__full_name", "member__email")
     )

@@ -38,7 +38,8 @@ FIRST_TEXT_CLAUSES = [
 
 
 def normalise_name(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """The name as written, spaces aside: case is part of how a name is written, so it must match too."""
+    return " ".join(name.split())
 
 
 def clean_clauses(clauses: Iterable[str]) -> list[str]:
@@ -240,7 +241,7 @@ def sign_declaration(
             if not expected:
                 raise GuardFailed("Add your full name to your profile, as it appears on your accreditation.")
             if normalise_name(typed_name) != normalise_name(expected):
-                raise InvalidInput("Type your full name exactly as it appears on your accreditation.")
+                raise InvalidInput("Type your full name exactly as it is written in your profile, capitals included.")
         if confirmed_clauses is not None:
             confirmed = sorted(set(confirmed_clauses))
             if confirmed != list(range(1, len(text.clauses) + 1)):

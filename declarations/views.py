@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -9,9 +8,11 @@ from django.views.decorators.http import require_POST
 from applications.conditions import blocking_conditions
 from applications.errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from applications.selectors import application_for
+from applications.states import State
 from applications.views import detail_context, lost_to_another, visible_application
 from leo_access.audit import services as audit
 from leo_access.audit.services import client_ip
+from leo_access.confirmation import confirm
 from leo_access.files import protected_file_response
 from leo_access.permissions import has_permission
 
@@ -47,7 +48,17 @@ def sign(request, pk):
         except LifecycleError as error:
             errors = page_errors(error)
         else:
-            messages.success(request, "You have signed your Individual Declaration")
+            application.refresh_from_db()
+            confirm(
+                request,
+                "You have signed your Individual Declaration",
+                "We will e-mail you a link to your signed PDF. "
+                + (
+                    "Everyone on the team has now signed, so access has been granted."
+                    if application.state == State.ACCESS_GRANTED
+                    else "Access is granted once everyone on the team has signed."
+                ),
+            )
             return redirect("applications:detail", pk=application.pk)
         declaration.refresh_from_db()
     clause_fields = [form[f"clause_{n}"] for n in range(1, len(text.clauses) + 1)]
@@ -130,4 +141,9 @@ def grant(request, pk):
     except LifecycleError as error:
         context = detail_context(request, application, page_errors=lost_to_another(application, error))
         return render(request, "applications/detail.html", context, status=409)
+    confirm(
+        request,
+        f"Access to LEO has been granted for {application.reference}",
+        "The team has been told. The project stays open until its end date or until an admin closes it.",
+    )
     return redirect("reviews:review", pk=pk)

@@ -19,13 +19,17 @@ class GovukForm(forms.Form):
     """A form rendered with GOV.UK components; the page shows its error summary."""
 
     submit_label = "Continue"
+    # "govuk-button--warning" for an action that cannot be undone, asked on its own confirmation page.
+    submit_class = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
-        self.helper.add_input(Submit("submit", self.submit_label))
+        # Fieldset legends (dates, radios, checkboxes) as bold as the labels of single fields.
+        self.helper.legend_size = Size.SMALL
+        self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_class))
 
 
 class GovukDateField(DateInputField):

@@ -33,10 +33,9 @@ def navigation_for(request) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = []
-    for label, name, action in _ITEMS:
-        if not has_permission(user, action):
-            continue
-        url = reverse(name)
-        items.append(NavItem(label, url, request.path.startswith(url)))
-    return items
+    links = [(label, reverse(name)) for label, name, action in _ITEMS if has_permission(user, action)]
+    # One item is active: the one whose address is the longest start of this page's (so a panel meeting is under
+    # "Panel meetings", not also under "Work queues" at /reviews/).
+    matching = [url for _, url in links if request.path.startswith(url)]
+    active = max(matching, key=len, default=None)
+    return [NavItem(label, url, url == active) for label, url in links]

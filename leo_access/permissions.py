@@ -111,7 +111,7 @@ PERMISSIONS: dict[str, Rule] = {
     "application.view": _rule(ANY_ROLE, member_or_staff, "View an application and its timeline"),
     "application.edit": _rule(RESEARCHER, is_coordinator, "Edit a draft or queried application"),
     "application.submit": _rule(RESEARCHER, is_coordinator, "Submit a draft application"),
-    "application.copy": _rule(RESEARCHER, is_member, "Start a new draft from an application one belongs to"),
+    "application.copy": _rule(RESEARCHER, is_coordinator, "Start a new draft from an application one co-ordinates"),
     "application.resubmit": _rule(RESEARCHER, is_coordinator, "Answer a query and resubmit"),
     "application.withdraw": _rule(
         RESEARCHER,

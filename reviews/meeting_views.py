@@ -14,9 +14,10 @@ from applications.models import Application
 from applications.states import State
 from applications.views import lost_to_another
 from leo_access.audit import services as audit
+from leo_access.confirmation import confirm
 from leo_access.permissions import has_permission
 
-from . import services
+from . import confirmations, services
 from .forms import AgendaAddForm, AgendaDecisionForm, MeetingForm
 from .models import AgendaItem, PanelMeeting
 
@@ -102,6 +103,8 @@ def agenda_item(request, meeting_id, item_id):
         except LifecycleError as error:
             errors = lost_to_another(item.application, error)
         else:
+            item.application.refresh_from_db()
+            confirm(request, *confirmations.panel(form.cleaned_data["decision"], item.application))
             return redirect("reviews:meeting", meeting_id=meeting_id)
     context = {"item": item, "application": item.application, "form": form, "page_errors": errors}
     return render(request, "reviews/agenda_item.html", context, status=409 if errors else 200)
@@ -112,6 +115,10 @@ def agenda_item(request, meeting_id, item_id):
 def close(request, meeting_id):
     _allowed(request, "reviews.manage_meetings")
     meeting = get_object_or_404(PanelMeeting, pk=meeting_id)
+    if request.POST.get("confirm") != "yes":
+        # Closing cannot be undone: the meeting page's button asks first, and only this page's button closes.
+        agenda = meeting.agenda.select_related("application")
+        return render(request, "reviews/meeting_close.html", {"meeting": meeting, "agenda": agenda})
     try:
         meeting = services.close_meeting(meeting_id=meeting.pk, by=request.user)
     except InvalidInput as error:

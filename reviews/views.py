@@ -3,14 +3,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
-from applications.ethics import ITEMS, PRINCIPLES
+from applications.ethics import answers_for
 from applications.selectors import form_difference
 from applications.states import State
 from applications.views import action_page, detail_context, visible_application
 from leo_access.permissions import has_permission
 from leo_access.roles import department_of
 
-from . import decisions, selectors, services
+from . import confirmations, decisions, selectors, services
 from .forms import CloseForm, DepartmentForm, IntakeForm, PanelForm
 from .models import IntakeItem
 
@@ -33,6 +33,7 @@ def intake(request, pk):
         template="reviews/decision.html",
         extra={"heading": "Record the intake decision"},
         perform=decide,
+        confirmation=lambda data, decided: confirmations.intake(data["decision"], decided),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
@@ -40,6 +41,7 @@ def intake(request, pk):
 @login_required
 def department(request, pk):
     application = visible_application(request, pk)
+    own = department_of(request.user)
 
     def decide(data, seen):
         decisions.department(application_id=pk, by=request.user, data=data, expected_state=seen)
@@ -52,6 +54,7 @@ def department(request, pk):
         template="reviews/decision.html",
         extra={"heading": "Record your department's decision"},
         perform=decide,
+        confirmation=lambda data, decided: confirmations.department(data["decision"], decided, own),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
@@ -75,6 +78,7 @@ def panel(request, pk):
         template="reviews/decision.html",
         extra={"heading": "Send questions or reject", "meetings_url": reverse("reviews:meetings")},
         perform=decide,
+        confirmation=lambda data, decided: confirmations.panel(data["decision"], decided),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
@@ -92,6 +96,7 @@ def close(request, pk):
         perform=lambda data, seen: services.close_project(
             application_id=pk, by=request.user, reason=data["reason"], expected_state=seen
         ),
+        confirmation=lambda data, closed: confirmations.close(closed),
         done_url=reverse("reviews:review", args=[pk]),
     )
 
@@ -108,7 +113,7 @@ def review(request, pk):
         request,
         application,
         department=department,
-        ethics_items=ethics_answers(application),
+        ethics_items=answers_for(application.ethics_self_assessment),
         notes=selectors.notes_for(request.user, application),
         team=team,
         colleagues=selectors.colleagues(team) if team else [],
@@ -133,16 +138,3 @@ def review(request, pk):
         "result": current.result if current else None,
     }
     return render(request, "reviews/review.html", context)
-
-
-def ethics_answers(application) -> list[dict]:
-    answers = application.ethics_self_assessment or {}
-    return [
-        {
-            "item": item,
-            "principle": PRINCIPLES[item.principle],
-            "risk": (answers.get(str(item.number)) or {}).get("risk", ""),
-            "justification": (answers.get(str(item.number)) or {}).get("justification", ""),
-        }
-        for item in ITEMS
-    ]

@@ -193,3 +193,19 @@ def test_admins_download_every_declaration_as_a_zip_with_a_manifest_of_hashes(cl
         assert sha256(bundle.read(entry["file"])) == entry["sha256"]
         assert SignedDeclarationDocument.objects.get(document_number=entry["document_number"]).sha256 == entry["sha256"]
     assert bundle.read("SHA256SUMS").decode().count("\n") == 2
+
+
+def test_the_pdf_shows_the_name_as_written_in_the_profile(accredited):
+    application, _, member = accredited
+    member.full_name = "Ada de la Cruz-McKay"
+    member.save(update_fields=["full_name"])
+    declaration = Declaration.objects.get(application=application, member=member)
+    sign_fully(declaration, typed_name="  Ada  de la Cruz-McKay ")
+    make_signed_document(declaration.pk)
+    declaration.refresh_from_db()
+    assert declaration.typed_name == "Ada de la Cruz-McKay"
+    text = subprocess.run(
+        ["pdftotext", "-layout", declaration.document.file.path, "-"], capture_output=True, text=True, timeout=60
+    ).stdout
+    typed_line = next(line for line in text.splitlines() if line.startswith("Name typed when"))
+    assert typed_line.split("when", 1)[1].strip() == "Ada de la Cruz-McKay"

@@ -44,7 +44,7 @@ def test_every_member_gets_a_declaration_against_the_first_published_text(accred
 
 def test_a_signature_records_its_evidence(accredited):
     application, _, member = accredited
-    declaration = sign_fully(declaration_of(application, member), typed_name=f"  {member.full_name.upper()} ")
+    declaration = sign_fully(declaration_of(application, member), typed_name=f"  {member.full_name} ")
 
     declaration.refresh_from_db()
     assert declaration.signed_at is not None
@@ -52,7 +52,7 @@ def test_a_signature_records_its_evidence(accredited):
     assert declaration.text_sha256 == current_text().sha256
     assert declaration.accreditation_reference == member.researcher_profile.accreditation_reference
     assert declaration.confirmed_clauses == list(range(1, len(FIRST_TEXT_CLAUSES) + 1))
-    assert declaration.typed_name == member.full_name.upper()
+    assert declaration.typed_name == member.full_name
     assert declaration.confirmed_with == "password"
     assert declaration.ip_address == "203.0.113.7"
     assert declaration.user_agent == "Test browser/1.0"
@@ -66,6 +66,11 @@ def test_the_name_must_match_and_every_clause_must_be_confirmed(accredited):
     declaration = declaration_of(application, member)
     with pytest.raises(InvalidInput, match="full name"):
         sign_fully(declaration, typed_name="Someone Else")
+    # The name as written in the profile, case included.
+    with pytest.raises(InvalidInput, match="full name"):
+        sign_fully(declaration, typed_name=member.full_name.upper())
+    with pytest.raises(InvalidInput, match="full name"):
+        sign_fully(declaration, typed_name=member.full_name.lower())
     with pytest.raises(InvalidInput, match="every statement"):
         sign_fully(declaration, confirmed_clauses=[1, 2, 3])
     with pytest.raises(InvalidInput, match="every statement"):

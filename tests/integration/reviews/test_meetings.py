@@ -78,7 +78,7 @@ def test_a_meeting_accredits_rejects_and_queries_its_agenda_then_gives_its_recor
     ]
 
     assert client.get(reverse("reviews:meeting_pdf", args=[meeting.pk])).status_code == 404
-    client.post(reverse("reviews:meeting_close", args=[meeting.pk]))
+    client.post(reverse("reviews:meeting_close", args=[meeting.pk]), {"confirm": "yes"})
     pdf = client.get(reverse("reviews:meeting_pdf", args=[meeting.pk]))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")

@@ -53,7 +53,7 @@ def test_a_meeting_closes_on_its_date(people):
 def test_the_page_says_why_a_future_meeting_stays_open(client, people):
     meeting = future_meeting(people)
     client.force_login(people.panel)
-    response = client.post(reverse("reviews:meeting_close", args=[meeting.pk]), follow=True)
+    response = client.post(reverse("reviews:meeting_close", args=[meeting.pk]), {"confirm": "yes"}, follow=True)
     page = response.content.decode()
     assert "cannot be closed before its date" in page
     assert "is closed" not in page

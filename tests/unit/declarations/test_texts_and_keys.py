@@ -14,8 +14,10 @@ def test_the_text_hash_depends_on_every_word_and_the_order_of_clauses():
     assert base != text_digest(version=1, title="Individual Declaration", clauses=["One.", "Two!"])
 
 
-def test_names_compare_without_case_or_spacing_and_clauses_are_tidied():
-    assert normalise_name("  ada   LOVELACE ") == normalise_name("Ada Lovelace")
+def test_names_compare_without_spacing_but_with_case_and_clauses_are_tidied():
+    # The name as written in the profile, capitals included (issue 23); only spacing is forgiven.
+    assert normalise_name("  Ada   Lovelace ") == normalise_name("Ada Lovelace")
+    assert normalise_name("ada LOVELACE") != normalise_name("Ada Lovelace")
     assert normalise_name("Ada Lovelace") != normalise_name("Ada Byron")
     assert clean_clauses(["  One\n clause. ", "", "   ", "Two."]) == ["One clause.", "Two."]
 
