@@ -21,6 +21,9 @@ QUERYABLE_STATES = [State.RAS_CHECK, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW
 # Before a final decision: the co-ordinator may still withdraw.
 OPEN_STATES = [State.DRAFT, State.RAS_CHECK, State.QUERIED, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW]
 FINAL_STATES = [State.CLOSED, State.REJECTED, State.WITHDRAWN]
+# Accredited projects, live or closed: those the registers list (the public one and the staff one). Drafts,
+# applications under review, rejected and withdrawn ones are never on them.
+REGISTER_STATES = [State.ACCREDITED, State.ACCESS_GRANTED, State.CLOSED]
 
 EXPLANATIONS = {
     State.DRAFT: "You are writing this application. Nobody else can see it until you submit it.",

@@ -59,6 +59,11 @@ URL_ACCESS: dict[str, Access] = {
     "applications:form_template": Access("application.view", APPLICATION, refused=404),
     "applications:form_download": Access("application.view", APPLICATION, refused=404),
     "applications:ethics_letter": Access("application.view", APPLICATION, refused=404),
+    # The public register of accredited projects, for everyone
+    "register:index": PUBLIC,
+    "register:csv": PUBLIC,
+    "register:json": PUBLIC,
+    "register:feed": PUBLIC,
     # Staff work
     "reviews:queue": Access("reviews.view_queue"),
     "reviews:team_queue": Access("reviews.view_queue", note="Each team's own queue; admins see all"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
+    path("register/", include("applications.register.urls")),
     path("reviews/", include("reviews.urls")),
     path("tracking/", include("reviews.tracking.urls")),
     path("declarations/", include("declarations.urls")),

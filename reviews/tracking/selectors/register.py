@@ -16,13 +16,12 @@ from django.db.models.functions import Length, Replace, Substr
 from django.utils import timezone
 
 from applications.models import Application, joined
-from applications.states import State
+from applications.states import REGISTER_STATES, State
 from leo_access.models import ResearcherProfile
 
 from .lists import with_people
 from .periods import Period
 
-REGISTER_STATES = [State.ACCREDITED, State.ACCESS_GRANTED, State.CLOSED]
 ENDING_SOON_DAYS = 90
 
 
