@@ -14,7 +14,7 @@ from reviews.services import add_internal_note
 from tests.factories import ApplicationFactory, add_form, researcher, staff
 from tests.lifecycle import People, accredit_at_meeting, advance
 
-from .conftest import on_register, tables
+from .helpers import on_register, tables
 
 pytestmark = pytest.mark.django_db
 URL = reverse("register:index")

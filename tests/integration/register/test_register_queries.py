@@ -15,7 +15,7 @@ from django.urls import reverse
 from demo.forms import ensure_demo_catalogue
 from tests.factories import researcher
 
-from .conftest import on_register
+from .helpers import on_register
 
 pytestmark = pytest.mark.django_db
 # The page of projects, its count, their teams and forms, and the filters' choices (datasets, organisations,

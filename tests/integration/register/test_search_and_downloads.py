@@ -13,7 +13,7 @@ from applications.states import State
 from demo.forms import ensure_demo_catalogue
 from tests.factories import researcher
 
-from .conftest import on_register
+from .helpers import on_register
 
 pytestmark = pytest.mark.django_db
 URL = reverse("register:index")
