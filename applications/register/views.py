@@ -41,21 +41,34 @@ CSV_COLUMNS = [
 NOT_PUBLISHED = "Not published"
 
 
-def _search_form(request) -> RegisterSearchForm:
-    return RegisterSearchForm(request.GET, cache.cached(("options",), selectors.filter_options))
+FILTER_NAMES = ("q", "dataset", "organisation", "year", "status")
 
 
-def _results(filters: selectors.RegisterFilters, number: int) -> dict:
-    """One page of the register, rendered: what is cached, so it must depend on nothing but its key."""
+def _search_form(request, version: str | None = None) -> RegisterSearchForm:
+    return RegisterSearchForm(request.GET, cache.cached(("options",), selectors.filter_options, at=version))
+
+
+def _address(request) -> str:
+    """The page's search, filters and page number as asked for: what its cached content is kept under. Content is
+    stored only for a valid address, so finding it means the address was valid at this version of the register."""
+    return urlencode(sorted((name, request.GET.get(name, "")) for name in (*FILTER_NAMES, "page")))
+
+
+def _content(filters: selectors.RegisterFilters, number: int, options: dict) -> dict:
+    """The page's content below its heading, rendered: the form showing the filters, the downloads and one page of
+    projects. What is cached, so it depends on nothing but its key: never on the request or the person."""
     total = selectors.count(filters)
     pages = max(1, ceil(total / PAGE_SIZE))
     if number > pages:
-        return {"count": total, "pages": pages, "html": ""}
+        return {"pages": pages, "html": ""}
     start = (number - 1) * PAGE_SIZE
     projects = selectors.register_entries(filters, start=start, stop=start + PAGE_SIZE)
+    query = urlencode(filters.query())
     html = render_to_string(
-        "register/includes/results.html",
+        "register/includes/content.html",
         {
+            "form": RegisterSearchForm(filters.query(), options),
+            "download_query": f"?{query}" if query else "",
             "projects": projects,
             "count": total,
             "number": number,
@@ -66,37 +79,46 @@ def _results(filters: selectors.RegisterFilters, number: int) -> dict:
             "next_query": urlencode({**filters.query(), "page": number + 1}),
         },
     )
-    return {"count": total, "pages": pages, "html": html}
+    return {"pages": pages, "html": html}
+
+
+def _page(request, context: dict, status: int = 200):
+    context.setdefault("feed_url", reverse("register:feed"))
+    return render(request, "register/index.html", context, status=status)
 
 
 @require_GET
 def index(request):
-    form = _search_form(request)
-    context = {"form": form, "feed_url": reverse("register:feed")}
+    address = _address(request)
+    version, content = cache.page(address)
+    if content is not None and content["html"]:
+        return _page(request, {"content": mark_safe(content["html"])})  # noqa: S308 - our template, autoescaped
+    form = _search_form(request, version)
     if not form.is_valid():
-        return render(request, "register/index.html", context, status=400)
+        return _page(request, {"form": form}, status=400)
     filters = form.filters()
     query = urlencode(filters.query())
     first_page = f"?{query}" if query else "?"
     try:
         number = page_number(request.GET.get("page"))
     except ValidationError as error:
-        context["page_errors"] = [{"text": f"{error.message}. Go to the first page.", "href": first_page}]
-        return render(request, "register/index.html", context, status=400)
-    results = cache.cached(("page", filters.as_key(), str(number)), lambda: _results(filters, number))
-    context["download_query"] = f"?{query}" if query else ""
-    if number > results["pages"]:
-        pages = results["pages"]
-        context["page_errors"] = [
+        errors = [{"text": f"{error.message}. Go to the first page.", "href": first_page}]
+        return _page(request, {"form": form, "page_errors": errors}, status=400)
+    if content is None:
+        options = cache.cached(("options",), selectors.filter_options, at=version)
+        content = _content(filters, number, options)
+        cache.keep_page(content, version, address)
+    if not content["html"]:
+        pages = content["pages"]
+        errors = [
             {
                 "text": f"There is no page {number}: the register has {pages} page{'s' if pages > 1 else ''} "
                 "for this search. Go to the first page.",
                 "href": first_page,
             }
         ]
-        return render(request, "register/index.html", context, status=404)
-    context["results"] = mark_safe(results["html"])  # noqa: S308 - rendered from our own template, autoescaped
-    return render(request, "register/index.html", context)
+        return _page(request, {"form": form, "page_errors": errors}, status=404)
+    return _page(request, {"content": mark_safe(content["html"])})  # noqa: S308 - our template, autoescaped
 
 
 def _refused(form) -> JsonResponse:

@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def empty_cache():
     from django.core.cache import cache
 
+    from applications.register.cache import forget_local
+
     cache.clear()
+    forget_local()
 
 
 def test_anyone_finds_searches_and_filters_the_register(page):
