@@ -154,3 +154,19 @@ def test_a_year_with_accredited_projects_is_offered_and_filters(client):
     assert options["years"] == [2026, 2025, 2024]
     assert old.reference in page
     assert new.reference not in page
+
+
+def test_a_change_made_by_another_process_is_seen_once_the_version_is_read_again(client, settings):
+    from django.core.cache import cache
+
+    from applications.models import Application
+    from applications.register.cache import VERSION_KEY
+
+    project = on_register(title="Before")
+    assert "Before" in client.get(URL).content.decode()
+    Application.objects.filter(pk=project.pk).update(title="After")
+    assert "Before" in client.get(URL).content.decode()  # served from the cache
+
+    cache.set(VERSION_KEY, "bumped-by-another-process")
+
+    assert "After" in client.get(URL).content.decode()
