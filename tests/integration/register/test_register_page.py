@@ -170,3 +170,19 @@ def test_a_change_made_by_another_process_is_seen_once_the_version_is_read_again
     cache.set(VERSION_KEY, "bumped-by-another-process")
 
     assert "After" in client.get(URL).content.decode()
+
+
+def test_what_applicants_wrote_is_escaped(client):
+    on_register(
+        title="<script>alert(1)</script>",
+        lay_summary="<b>bold</b>\n\nSecond paragraph",
+        organisation="<i>Org</i>",
+    )
+
+    page = client.get(URL).content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<p>Second paragraph</p>" in page
+    assert "&lt;i&gt;Org&lt;/i&gt;" in page
