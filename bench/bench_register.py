@@ -55,7 +55,7 @@ from applications.register import cache as register_cache  # noqa: E402
 from applications.register import selectors  # noqa: E402
 from applications.register.views import FILTER_NAMES, PAGE_SIZE  # noqa: E402
 
-RUNS = 30
+RUNS = 100
 COLD_RUNS = 10
 TARGET_RATIO = 4.0
 PAGES = [
