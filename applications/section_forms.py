@@ -129,6 +129,12 @@ class PublicBenefitForm(SectionForm):
     publication_committed = forms.BooleanField(
         label="I commit to publishing the results of this research", required=False
     )
+    register_names_consent = forms.BooleanField(
+        label="Name the project's researchers on the public register of projects",
+        help_text="Once the project is accredited, the public register lists it with its organisations. It names "
+        "the researchers only if you tick this, having agreed it with your team.",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,6 +143,7 @@ class PublicBenefitForm(SectionForm):
             Field.textarea("public_benefit_statement"),
             Field.textarea("dissemination_plan"),
             Field.checkbox("publication_committed"),
+            Field.checkbox("register_names_consent"),
         )
 
 

@@ -20,6 +20,7 @@ SECTION_FIELDS: dict[Section, tuple[str, ...]] = {
         "public_benefit_statement",
         "dissemination_plan",
         "publication_committed",
+        "register_names_consent",
     ),
     Section.ETHICS: (
         "ethics_route",

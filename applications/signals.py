@@ -1,7 +1,16 @@
 from allauth.account.signals import email_confirmed, user_signed_up
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from leo_access.models import ResearcherProfile
+
+from .lifecycle import event_committed
+from .register import cache as register_cache
 from .services import link_invitations
+
+# The public register's cached pages are kept until an application on it, or a researcher's profile, changes.
+event_committed.connect(register_cache.on_event_committed, dispatch_uid="applications.register.on_event")
+post_save.connect(register_cache.on_profile_saved, sender=ResearcherProfile, dispatch_uid="applications.register")
 
 
 # Only a confirmed address proves the invitation is theirs.

@@ -24,6 +24,10 @@ FINAL_STATES = [State.CLOSED, State.REJECTED, State.WITHDRAWN]
 # Every state but draft: the states staff see applications in (a draft is its team's alone).
 SUBMITTED_STATES = [state for state in State if state != State.DRAFT]
 
+# Accredited projects, live or closed: those the registers list (the public one and the staff one). Drafts,
+# applications under review, rejected and withdrawn ones are never on them.
+REGISTER_STATES = [State.ACCREDITED, State.ACCESS_GRANTED, State.CLOSED]
+
 EXPLANATIONS = {
     State.DRAFT: "You are writing this application. Nobody else can see it until you submit it.",
     State.RAS_CHECK: "The accreditation service is checking that the application is eligible and complete.",

@@ -60,8 +60,13 @@ def record_timed_out(form_id: int) -> VariableRequestForm:
     return form
 
 
+def tables_requested(tables: list[dict]) -> list[dict]:
+    """Of a checked form's tables (`result["tables"]`), those it asks for: "yes", or the default variables only."""
+    return [table for table in tables or [] if table.get("requested") in ("yes", "default")]
+
+
 def datasets_requested(result: dict) -> list[str]:
-    return sorted({t["dataset"] for t in result.get("tables", []) if t["requested"] in ("yes", "default")})
+    return sorted({t["dataset"] for t in tables_requested(result.get("tables", []))})
 
 
 def record_requested_datasets(application_id, result: dict):

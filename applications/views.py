@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leo_access.accredited_researchers import selectors as register_selectors
 from leo_access.audit import services as audit
 from leo_access.confirmation import confirm
 from leo_access.permissions import has_permission, holds_current_stage
-from leo_access.register import selectors as register_selectors
 from leo_access.roles import department_of, is_staff_member
 
 from . import selectors, services

@@ -10,9 +10,9 @@ from applications.conditions import set_condition
 from applications.member_access.services import suspend_member_access
 from applications.models import Application, MemberAccess
 from applications.states import State
+from leo_access.accredited_researchers.models import RegisterImport
+from leo_access.accredited_researchers.services import import_register
 from leo_access.models import ResearcherProfile, User
-from leo_access.register.models import RegisterImport
-from leo_access.register.services import import_register
 from leo_access.roles import Role
 
 HEADINGS = "Accreditation number,Name,Accreditation type,Expiry date,Organisation\n"

@@ -64,6 +64,11 @@ URL_ACCESS: dict[str, Access] = {
     "applications:conditions": Access("condition.set", APPLICATION, note="Conditions; the approving team adds them"),
     "applications:condition_evidence": Access("condition.evidence", APPLICATION),
     "applications:condition_decide": Access("condition.decide", APPLICATION, note="Only the team that set it"),
+    # The public register of accredited projects, for everyone
+    "register:index": PUBLIC,
+    "register:csv": PUBLIC,
+    "register:json": PUBLIC,
+    "register:feed": PUBLIC,
     # Staff work
     "reviews:queue": Access("reviews.view_queue"),
     "reviews:team_queue": Access("reviews.view_queue", note="Each team's own queue; admins see all"),
@@ -198,7 +203,7 @@ SERVICE_ACCESS: dict[str, str] = {
     "leo_access.profile.update_profile": "self",
     "api.tokens.issue_token": "self",
     "api.tokens.revoke_token": "self",
-    "leo_access.register.services.import_register": "register.import",
+    "leo_access.accredited_researchers.services.import_register": "register.import",
 }
 SERVICE_MODULES = [
     "applications.services",
@@ -210,7 +215,7 @@ SERVICE_MODULES = [
     "notifications.services",
     "leo_access.profile",
     "api.tokens",
-    "leo_access.register.services",
+    "leo_access.accredited_researchers.services",
 ]
 
 # Each transition of an application, and the permission its django-fsm `permission=` names.

@@ -1,8 +1,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from .accredited_researchers.models import RegisterEntry, RegisterImport  # noqa: F401 - so do the register's
 from .audit.models import AuditEvent, AuditKind  # noqa: F401 - the audit log's models belong to this app
-from .register.models import RegisterEntry, RegisterImport  # noqa: F401 - so do the register's
 
 
 class UserManager(BaseUserManager):

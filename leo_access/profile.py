@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 
 from leo_access.forms import GovukDateField, GovukForm
 
+from .accredited_researchers import selectors as register_selectors
 from .models import AccreditationType, ResearcherProfile, User
 from .permissions import has_permission
-from .register import selectors as register_selectors
 
 WARN_BEFORE_EXPIRY = timedelta(days=90)
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import error_pages, profile, views
-from .register import views as register_views
+from .accredited_researchers import views as register_views
 
 handler400 = error_pages.bad_request
 handler403 = error_pages.permission_denied
@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/api-tokens/", include("api.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
+    path("register/", include("applications.register.urls")),
     path("reviews/", include("reviews.urls")),
     path("tracking/", include("reviews.tracking.urls")),
     path("declarations/", include("declarations.urls")),

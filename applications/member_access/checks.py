@@ -9,9 +9,9 @@ is put right meanwhile. A name or date that differs from the register is for sta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
+from leo_access.accredited_researchers import selectors as register
+from leo_access.accredited_researchers.matching import Result
 from leo_access.actors import SYSTEM
-from leo_access.register import selectors as register
-from leo_access.register.matching import Result
 
 from .. import clock
 from ..errors import LifecycleError

@@ -10,7 +10,7 @@ from django_fsm import GET_STATE, FSMField, FSMModelMixin, transition
 
 from leo_access.roles import Department
 
-from ..states import OPEN_STATES, QUERYABLE_STATES, State
+from ..states import OPEN_STATES, QUERYABLE_STATES, REGISTER_STATES, State
 from .queues import QUEUE_ORDERS, department_queue, queue_stage, split
 
 # django-fsm-2 reloads a protected state field by lifting the protection on the field itself, which every
@@ -87,6 +87,8 @@ class Application(FSMModelMixin, models.Model):
     public_benefit_statement = models.TextField(blank=True)
     dissemination_plan = models.TextField(blank=True)
     publication_committed = models.BooleanField(default=False)
+    # The co-ordinator's choice: the public register names the project's researchers only when this is on.
+    register_names_consent = models.BooleanField(default=False)
 
     # Ethics
     ethics_route = models.CharField(
@@ -160,6 +162,15 @@ class Application(FSMModelMixin, models.Model):
                 )
                 for department in Department
                 for order, columns in QUEUE_ORDERS.items()
+            ),
+            # The public register: its projects, most recently accredited first, with the columns its filters read.
+            models.Index(
+                models.F("accredited_at").desc(),
+                "reference",
+                "state",
+                "requested_datasets",
+                condition=models.Q(state__in=REGISTER_STATES, accredited_at__isnull=False),
+                name="public_register",
             ),
             # The tracking dashboard's time from submission to access granted, for those granted in a period.
             models.Index(

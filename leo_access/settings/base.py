@@ -455,6 +455,10 @@ DECLARATION_VERIFY_MAX_BYTES = env.int("DECLARATION_VERIFY_MAX_BYTES", default=1
 TRACKING_EXPORT_SYNC_MAX_ROWS = env.int("TRACKING_EXPORT_SYNC_MAX_ROWS", default=5000)
 # How long the dashboard's figures are kept before they are computed again (0: every time).
 TRACKING_DASHBOARD_CACHE_SECONDS = env.int("TRACKING_DASHBOARD_CACHE_SECONDS", default=300)
+# How long the public register keeps a rendered page; a change to the register replaces it sooner.
+REGISTER_CACHE_SECONDS = env.int("REGISTER_CACHE_SECONDS", default=600)
+# How often each process asks the shared cache whether the register has changed (its own changes show at once).
+REGISTER_VERSION_CHECK_SECONDS = env.float("REGISTER_VERSION_CHECK_SECONDS", default=1.0)
 # How long a built export stays on disk before it is deleted.
 TRACKING_EXPORT_KEEP_HOURS = env.int("TRACKING_EXPORT_KEEP_HOURS", default=24)
 # The worker finds tasks in each app's tasks module only; tracking's live one level down.

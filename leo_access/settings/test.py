@@ -27,3 +27,5 @@ CELERY_TASK_STORE_EAGER_RESULT = True
 ACCOUNT_RATE_LIMITS = False
 # Each test process keeps its own cache, so parallel runs and tests cannot see each other's entries.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests empty the shared cache between them; the register's pages follow at once rather than a second later.
+REGISTER_VERSION_CHECK_SECONDS = 0

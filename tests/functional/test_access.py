@@ -6,7 +6,7 @@ import pytest
 from applications.conditions import set_condition
 from applications.models import ApprovalCondition, MemberAccess
 from applications.states import State
-from leo_access.register.models import RegisterImport
+from leo_access.accredited_researchers.models import RegisterImport
 from tests.factories import PASSWORD, coordinator_of
 from tests.lifecycle import People, advance, application_with_member
 

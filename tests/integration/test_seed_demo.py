@@ -15,9 +15,9 @@ from applications.models import (
 from applications.states import State
 from applications.validation import datasets_requested
 from demo.applications import DEMO_APPLICATIONS
+from leo_access.accredited_researchers.models import RegisterImport
+from leo_access.accredited_researchers.selectors import check_profile
 from leo_access.models import ResearcherProfile
-from leo_access.register.models import RegisterImport
-from leo_access.register.selectors import check_profile
 
 pytestmark = pytest.mark.django_db
 

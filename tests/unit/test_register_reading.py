@@ -6,8 +6,8 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from leo_access.register.matching import Listed, Result, Stated, compare, normalise_name
-from leo_access.register.reading import RegisterFileError, read_register
+from leo_access.accredited_researchers.matching import Listed, Result, Stated, compare, normalise_name
+from leo_access.accredited_researchers.reading import RegisterFileError, read_register
 
 
 def xlsx(rows) -> bytes:

@@ -4,11 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from leo_access.accredited_researchers.models import RegisterImport
+from leo_access.accredited_researchers.reading import RegisterFileError
+from leo_access.accredited_researchers.services import NotAllowed, import_register
 from leo_access.actors import SYSTEM
 from leo_access.models import User
-from leo_access.register.models import RegisterImport
-from leo_access.register.reading import RegisterFileError
-from leo_access.register.services import NotAllowed, import_register
 
 
 class Command(BaseCommand):

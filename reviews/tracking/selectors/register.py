@@ -17,13 +17,12 @@ from django.utils import timezone
 
 from applications.models import Application, joined
 from applications.selectors import submitted_applications
-from applications.states import State
+from applications.states import REGISTER_STATES, State
 from leo_access.models import ResearcherProfile
 
 from .lists import with_people
 from .periods import Period
 
-REGISTER_STATES = [State.ACCREDITED, State.ACCESS_GRANTED, State.CLOSED]
 ENDING_SOON_DAYS = 90
 
 

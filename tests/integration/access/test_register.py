@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from applications.member_access.checks import check_active_access
 from applications.models import MemberAccess
+from leo_access.accredited_researchers.models import RegisterImport
+from leo_access.accredited_researchers.selectors import check_profile
 from leo_access.models import ResearcherProfile
-from leo_access.register.models import RegisterImport
-from leo_access.register.selectors import check_profile
 from notifications.outbox import record_event
 from tests.conftest import Client
 
