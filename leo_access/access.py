@@ -117,6 +117,7 @@ URL_ACCESS: dict[str, Access] = {
     "notifications:templates": Access("notifications.view_templates"),
     "audit:log": Access("audit.view"),
     "audit:export": Access("audit.view"),
+    "people:personal_data": Access("person.export", note="A subject access request: GET shows it, POST downloads"),
     # The REST API (api/): its description is public; every operation checks the same permissions as its page.
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
@@ -204,6 +205,7 @@ SERVICE_ACCESS: dict[str, str] = {
     "api.tokens.issue_token": "self",
     "api.tokens.revoke_token": "self",
     "leo_access.accredited_researchers.services.import_register": "register.import",
+    "operations.personal_data.export_personal_data": "person.export",
 }
 SERVICE_MODULES = [
     "applications.services",
@@ -216,6 +218,7 @@ SERVICE_MODULES = [
     "leo_access.profile",
     "api.tokens",
     "leo_access.accredited_researchers.services",
+    "operations.personal_data",
 ]
 
 # Each transition of an application, and the permission its django-fsm `permission=` names.

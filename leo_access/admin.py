@@ -4,6 +4,8 @@ from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django_celery_results.admin import GroupResultAdmin, TaskResultAdmin
 from django_celery_results.models import GroupResult, TaskResult
 
@@ -21,8 +23,16 @@ class UserAdmin(FlatAdminMixin, BaseUserAdmin):
         ("Personal details", {"fields": ["full_name"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Subject access request", {"fields": ["personal_data"]}),
     ]
+    readonly_fields = ["personal_data"]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    @admin.display(description="Personal data")
+    def personal_data(self, user):
+        """The page exporting everything held about this person (operations/personal_data_views.py)."""
+        url = reverse("people:personal_data", args=[user.pk])
+        return format_html('<a href="{}">Export their personal data as a zip</a>', url)
 
 
 # Other apps' tables that grow with the service, registered again to read their lists in a fixed number of

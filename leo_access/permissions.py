@@ -100,6 +100,9 @@ PERMISSIONS: dict[str, Rule] = {
     "account.manage": _rule(ANY_ROLE, description="Manage one's own account"),
     "admin_site.use": _rule({Role.ADMIN}, description="Use the Django admin site"),
     "audit.view": _rule({Role.ADMIN}, description="Search and export the security audit log"),
+    "person.export": _rule(
+        {Role.ADMIN}, description="Export a person's personal data as a zip (a subject access request)"
+    ),
     "register.import": _rule(
         {Role.ADMIN},
         description="Import the register of accredited researchers (the command line runs as the service)",

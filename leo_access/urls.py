@@ -27,6 +27,7 @@ urlpatterns = [
     path("tracking/", include("reviews.tracking.urls")),
     path("declarations/", include("declarations.urls")),
     path("audit/", include("leo_access.audit.urls")),
+    path("people/", include("operations.personal_data_urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ declare -A needed=(
   [poppler-utils]=/usr/bin/pdfsig       # checking signed PDFs
   [libreoffice-calc-nogui]=/usr/bin/soffice  # re-saving workbooks as a spreadsheet program would
   [docker-compose]=/usr/bin/docker-compose   # validating docker-compose.yml (no engine needed)
+  [postgresql-client]=/usr/bin/pg_restore    # restoring a backup into a new database
 )
 missing=()
 for package in "${!needed[@]}"; do

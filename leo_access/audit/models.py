@@ -21,6 +21,7 @@ class AuditKind(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
     API_TOKEN_USED = "api_token_used", "API token used"
+    PERSONAL_DATA_EXPORTED = "personal_data_exported", "Personal data exported"
 
 
 class AuditEvent(ChainedLog):

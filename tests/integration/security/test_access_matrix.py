@@ -191,6 +191,7 @@ def target(name, world):
         "notifications:open": ([world.notification.pk], world.notification),
         "api_tokens:revoke": ([world.token.pk], world.token),
         "reviews:member_access": ([world.access.pk], world.access),
+        "people:personal_data": ([world.member.pk], None),
     }
     args, about = objects.get(name, ([], None))
     return reverse(name, args=args), about
