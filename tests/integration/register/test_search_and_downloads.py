@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from applications.states import State
 from demo.forms import ensure_demo_catalogue
+from leo_access.request_input import PROBLEM as NUL_PROBLEM
 from tests.factories import researcher
 
 from .helpers import on_register
@@ -96,8 +97,9 @@ def test_the_page_is_paginated_with_the_filters_kept(client):
         ({"status": "rejected"}, "Choose a status from the list", 400),
         ({"year": "1999"}, "Choose a year from the list", 400),
         ({"year": "20x6"}, "Choose a year from the list", 400),
-        ({"q": "earnings\x00"}, "Null characters are not allowed.", 400),
-        ({"dataset": "NPD\x00"}, "Choose a dataset from the list", 400),
+        # Refused for every page before any view reads it (leo_access/request_input.py).
+        ({"q": "earnings\x00"}, NUL_PROBLEM, 400),
+        ({"dataset": "NPD\x00"}, NUL_PROBLEM, 400),
         ({"page": "abc"}, "Page must be a whole number", 400),
         ({"page": "0"}, "Page must be 1 or more", 400),
         ({"page": "9" * 40}, "There is no such page: the register has fewer pages", 400),
@@ -117,12 +119,15 @@ def test_bad_parameters_get_a_clear_error_not_a_server_error(client, projects, p
 
 @pytest.mark.parametrize("name", ["register:csv", "register:json"])
 def test_downloads_refuse_bad_parameters_with_the_reasons(client, projects, name):
-    response = client.get(reverse(name), {"dataset": "NOT-A-DATASET", "q": "a\x00"})
+    response = client.get(reverse(name), {"dataset": "NOT-A-DATASET", "q": "x" * 201})
 
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert errors["dataset"] == ["Choose a dataset from the list"]
-    assert errors["q"] == ["Null characters are not allowed."]
+    assert errors["q"] == ["Search must be 200 characters or fewer"]
+    with_nul = client.get(reverse(name), {"q": "a\x00"})
+    assert with_nul.status_code == 400
+    assert NUL_PROBLEM in with_nul.content.decode()
 
 
 def _csv(client, **params) -> list[list[str]]:
