@@ -101,6 +101,11 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_server):
         yield node
 
 
+def worker_log(node: str) -> Path:
+    """Where the worker called `node` (as `running_worker` names it) writes its log."""
+    return ROOT / "var" / f"test-worker-{os.getpid()}-{node}.log"
+
+
 @contextmanager
 def running_worker(extra_env: dict, queues: str = "", cwd=ROOT, broker_url: str = ""):
     """Start a worker process with the test settings and `extra_env`, consuming `queues` (default: the default
@@ -120,7 +125,7 @@ def running_worker(extra_env: dict, queues: str = "", cwd=ROOT, broker_url: str 
         | extra_env
     )
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = open(ROOT / "var" / f"test-worker-{os.getpid()}-{node}.log", "w")  # noqa: SIM115 - closed below
+    log = open(worker_log(node), "w")  # noqa: SIM115 - closed below
     command = [sys.executable, "-m", "celery", "-A", "leo_access", "worker", "--pool=solo", "-n", node]
     process = subprocess.Popen(
         [*command, "--loglevel=INFO", *(["-Q", queues] if queues else [])],

@@ -36,6 +36,8 @@ def test_the_review_page_tables_fit_at_1280_and_375_pixels(page):
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"/reviews/applications/{application.pk}/")
+        # Measured in the page's own font: a fallback font's wider letters would widen the cells.
+        page.evaluate("document.fonts.ready.then(() => true)")
         region = page.get_by_role("region", name="Tables requested")
         assert region.count() == 1
         assert page.evaluate("document.documentElement.scrollWidth") <= width, (

@@ -3,7 +3,6 @@
 import io
 import json
 import logging
-import os
 import time
 
 import pytest
@@ -16,7 +15,7 @@ from django.test import RequestFactory
 from leo_access.celery import app as celery_app
 from leo_access.logs import REQUEST_ID_HEADER, RequestIdMiddleware, logging_config
 from leo_access.tasks import ping
-from tests.conftest import ROOT
+from tests.conftest import worker_log
 
 task_log = logging.getLogger("tests.logs")
 
@@ -155,7 +154,7 @@ def test_the_worker_logs_a_queued_tasks_lines_with_the_request_id(celery_worker)
 
     RequestIdMiddleware(view)(RequestFactory().get("/", HTTP_X_REQUEST_ID="worker-request-1"))
     task_id = queued["task"].id
-    log = ROOT / "var" / f"test-worker-{os.getpid()}.log"  # where the celery_worker fixture writes
+    log = worker_log(celery_worker)
     deadline = time.monotonic() + 60
     found = []
     while time.monotonic() < deadline and not found:

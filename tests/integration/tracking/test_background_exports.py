@@ -140,8 +140,9 @@ def test_a_csv_larger_than_the_progress_interval_is_built_by_the_worker(client, 
 @pytest.mark.django_db(transaction=True)
 def test_a_download_abandoned_half_way_frees_its_connection(client, settings):
     settings.TRACKING_EXPORT_SYNC_MAX_ROWS = 50_000
-    # Enough that PostgreSQL cannot hand the whole COPY to the socket and stays in it while the reader waits.
-    _many_at_intake(3_000, title="A long title " * 18)
+    # Enough that PostgreSQL cannot hand the whole COPY to the sockets' buffers (several MB between two local
+    # processes) and stays in it while the reader waits.
+    _many_at_intake(12_000, title="A long title " * 18)
     client.force_login(staff(Role.ADMIN))
     response = client.post(reverse("tracking:export", args=["applications"]), {"format": "csv"})
     assert response.status_code == 200
@@ -149,6 +150,9 @@ def test_a_download_abandoned_half_way_frees_its_connection(client, settings):
     try:
         chunks = iter(response.streaming_content)
         assert next(chunks).startswith(b"Reference,")
+        deadline = time.monotonic() + 5
+        while not _copies_in_progress() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert _copies_in_progress()
     finally:
         # Unclosed, the generator would keep the connection inside the COPY (and this test's teardown waiting).
