@@ -49,8 +49,9 @@ def ensure_demo_catalogue() -> bool:
     return store_catalogue(extracted=catalogue, source_name=DEMO_SOURCE_NAME, source_sha256=sha256, demo=True).created
 
 
-def filled_form(reference: str, request: dict | None = None) -> bytes:
-    """The current catalogue's template, answered with `request` (by default `DEMO_REQUEST`)."""
+def filled_form(reference: str, request: dict | None = None, justification: str = JUSTIFICATION) -> bytes:
+    """The current catalogue's template, answered with `request` (by default `DEMO_REQUEST`), each table requested
+    justified with `justification`."""
     request = DEMO_REQUEST if request is None else request
     catalogue = current_catalogue()
     book = template_workbook(catalogue_for_version(catalogue.form_version), reference=reference)
@@ -58,7 +59,7 @@ def filled_form(reference: str, request: dict | None = None) -> bytes:
     for sheet in book.worksheets:
         columns = _header(sheet, summary_role, {SUMMARY_TABLE, SUMMARY_ANSWER})
         if columns:
-            _answer_summary(sheet, columns, wanted)
+            _answer_summary(sheet, columns, wanted, justification)
     sheets = {header_key(table.name): table.sheet for table in catalogue_for_version(catalogue.form_version).tables}
     for name, (_, aliases) in request.items():
         sheet_name = sheets.get(header_key(name))
@@ -82,7 +83,7 @@ def _header(sheet, role_of, needed) -> dict | None:
     return None
 
 
-def _answer_summary(sheet, columns, wanted):
+def _answer_summary(sheet, columns, wanted, justification):
     for row in range(columns["row"] + 1, sheet.max_row + 1):
         name = sheet.cell(row, columns[SUMMARY_TABLE]).value
         if not isinstance(name, str) or not name.strip():
@@ -95,7 +96,7 @@ def _answer_summary(sheet, columns, wanted):
             continue
         answer.value = choice[0]
         if SUMMARY_JUSTIFICATION in columns:
-            sheet.cell(row, columns[SUMMARY_JUSTIFICATION]).value = JUSTIFICATION
+            sheet.cell(row, columns[SUMMARY_JUSTIFICATION]).value = justification
 
 
 def _tick(sheet, aliases: set[str]):
