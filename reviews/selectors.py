@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import Exact
@@ -37,6 +38,9 @@ PAGE_SIZE = 25
 REFERENCE = re.compile(r"LEO-\d{4}-\d{4,}", re.IGNORECASE)
 # A queue longer than this is counted no further: the page says "More than 500 applications" (20 pages).
 COUNT_LIMIT = 500
+# A search matching more entries than this (applications by title, people by e-mail or name) walks the queue's
+# index checking each entry; one matching fewer reads just the applications it matches.
+SEARCH_BOUND = 500
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
             # A reference is looked up in its own unique index, not searched for in every title of the queue.
             queryset = queryset.filter(reference=term.upper())
         else:
-            queryset = queryset.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Q(pk__in=_people(term)))
+            queryset = queryset.filter(_search(term))
     return queryset.order_by(*ordering(filters.sort))
 
 
@@ -103,30 +107,81 @@ def _counted(selected: str, limit: int) -> str:
     return f"SELECT COUNT(*) FROM ({selected} LIMIT {limit}) AS counted"  # noqa: S608
 
 
-def _people(term: str) -> RawSQL:
-    """Applications with a team member whose e-mail or name holds the term.
+def _search(term: str) -> Q:
+    """What a search matches: the reference (in any case), or part of the title, of a team member's e-mail or of
+    their name. One query first finds the applications matching, up to SEARCH_BOUND of them, through trigram
+    indexes (PostgreSQL, `reviews/migrations/0003` and `0006`).
 
-    The people matching are found once, each through its own trigram index on the same expression (PostgreSQL,
-    `reviews/migrations/0003`), rather than by a search per application or a scan of every team member joined to
-    their user. Written as SQL: the ORM's two nested subqueries took longer to build, twice a page, than to run.
+    When that finds them all, the queue is read for just those applications. When it is cut short, the term is
+    common (a domain every researcher's address has, a word of most titles), and the queue's index is walked in
+    the page's order, checking each entry's title and people in turn, until the page and the count are found:
+    the set of everything matching is never built. (`docs/adr/0008-queues-read-from-their-own-indexes.md`)
     """
+    found = _matching(term, SEARCH_BOUND + 1)
+    if len(found) <= SEARCH_BOUND:
+        return Q(pk__in=set(found))
+    return Q(reference__iexact=term) | Q(title__icontains=term) | Q(_has_person(term))
+
+
+def _like(column: str) -> str:
+    """`column` holds the bound pattern, case-insensitively, as Django's icontains reads it on each database."""
+    if connection.vendor == "postgresql":
+        return f"UPPER({column}::text) LIKE UPPER(%s)"
+    return f"{column} LIKE %s ESCAPE '\\'"  # SQLite's LIKE ignores case already
+
+
+def _matching(term: str, limit: int) -> list:
+    """Ids of applications matching the term, up to `limit` rows (an application may come more than once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*matching_sql(term, limit))
+        return [row[0] for row in cursor.fetchall()]
+
+
+def matching_sql(term: str, limit: int) -> tuple[str, list]:
+    """The SQL of `_matching`: each branch is one index lookup (the reference's unique index, the trigrams of
+    titles, of e-mails and of names), and the LIMIT stops a common term's branch early."""
+    table = Application._meta.db_table
     member = TeamMember._meta.db_table
     user = get_user_model()._meta.db_table
     pattern = f"%{connection.ops.prep_for_like_query(term)}%"
-    if connection.vendor == "postgresql":
-        email, name = "UPPER(m.email) LIKE UPPER(%s)", "UPPER(u.full_name) LIKE UPPER(%s)"
-    else:  # SQLite's LIKE ignores case already, as Django's icontains relies on
-        email, name = "m.email LIKE %s ESCAPE '\\'", "u.full_name LIKE %s ESCAPE '\\'"
+    # The term is a bound parameter; the SQL around it is fixed.
+    sql = (
+        f"SELECT a.id FROM {table} a WHERE a.reference = %s "  # noqa: S608
+        f"UNION ALL SELECT a.id FROM {table} a WHERE {_like('a.title')} "
+        f"UNION ALL SELECT m.application_id FROM {member} m WHERE {_like('m.email')} "
+        f"UNION ALL SELECT m.application_id FROM {member} m JOIN {user} u ON u.id = m.user_id "
+        f"WHERE {_like('u.full_name')} LIMIT {int(limit)}"
+    )
+    return sql, [term.upper(), pattern, pattern, pattern]
+
+
+def _has_person(term: str) -> RawSQL:
+    """The application in the row has a team member whose e-mail or name holds the term: a lookup of its own
+    members (by their application's index) and their users, made for each entry the walk reaches.
+
+    The OFFSET keeps PostgreSQL from planning the EXISTS as a hashed list of every matching person (which it
+    chooses by the queue's length, not the page's): that list, for a common term, is what this avoids.
+    """
+    table = Application._meta.db_table
+    member = TeamMember._meta.db_table
+    user = get_user_model()._meta.db_table
+    pattern = f"%{connection.ops.prep_for_like_query(term)}%"
+    quote = connection.ops.quote_name
     # The term is a bound parameter; the SQL around it is fixed.
     return RawSQL(  # noqa: S611
-        f"SELECT m.application_id FROM {member} m WHERE {email} "  # noqa: S608
-        f"UNION SELECT m.application_id FROM {member} m WHERE m.user_id IN (SELECT u.id FROM {user} u WHERE {name})",
+        f"EXISTS (SELECT 1 FROM {member} m LEFT JOIN {user} u ON u.id = m.user_id "  # noqa: S608
+        f"WHERE m.application_id = {quote(table)}.{quote('id')} "
+        f"AND ({_like('m.email')} OR {_like('u.full_name')}) LIMIT 1 OFFSET 0)",
         [pattern, pattern],
+        output_field=BooleanField(),
     )
 
 
 def count_up_to(queryset: QuerySet, limit: int) -> int:
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a search that matched no application
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(_counted(sql, limit), params)
         return cursor.fetchone()[0]
@@ -210,7 +265,10 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
     fields = ("pk", "reference", "title", "state", "stage_entered_at", "requested_datasets")
     # The queue's SQL is built once and ordered, limited and counted around it: the ORM takes longer to build a
     # search's query than PostgreSQL takes to run it.
-    selected, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    try:
+        selected, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # a search that matched no application
+        return [], 0
     field, _ = ordering(sort)
     column, direction = field.lstrip("-"), "DESC" if field.startswith("-") else "ASC"
     table, quote = Application._meta.db_table, connection.ops.quote_name
