@@ -157,7 +157,8 @@ def matching_sql(term: str, limit: int) -> tuple[str, list]:
 
 def _has_person(term: str) -> RawSQL:
     """The application in the row has a team member whose e-mail or name holds the term: a lookup of its own
-    members (by their application's index) and their users, made for each entry the walk reaches.
+    members (by their application's index), and of a member's user only when the e-mail does not match, made for
+    each entry the walk reaches.
 
     The OFFSET keeps PostgreSQL from planning the EXISTS as a hashed list of every matching person (which it
     chooses by the queue's length, not the page's): that list, for a common term, is what this avoids.
@@ -169,9 +170,9 @@ def _has_person(term: str) -> RawSQL:
     quote = connection.ops.quote_name
     # The term is a bound parameter; the SQL around it is fixed.
     return RawSQL(  # noqa: S611
-        f"EXISTS (SELECT 1 FROM {member} m LEFT JOIN {user} u ON u.id = m.user_id "  # noqa: S608
-        f"WHERE m.application_id = {quote(table)}.{quote('id')} "
-        f"AND ({_like('m.email')} OR {_like('u.full_name')}) LIMIT 1 OFFSET 0)",
+        f"EXISTS (SELECT 1 FROM {member} m WHERE m.application_id = {quote(table)}.{quote('id')} "  # noqa: S608
+        f"AND ({_like('m.email')} OR EXISTS (SELECT 1 FROM {user} u WHERE u.id = m.user_id "
+        f"AND {_like('u.full_name')})) LIMIT 1 OFFSET 0)",
         [pattern, pattern],
         output_field=BooleanField(),
     )
