@@ -139,7 +139,8 @@ def _matching(term: str, limit: int) -> list:
 
 def matching_sql(term: str, limit: int) -> tuple[str, list]:
     """The SQL of `_matching`: each branch is one index lookup (the reference's unique index, the trigrams of
-    titles, of e-mails and of names), and the LIMIT stops a common term's branch early."""
+    titles, of names and of e-mails), and the LIMIT stops at the branch that a common term fills. The members'
+    e-mails, the longest table, come last: a name common enough to fill the bound never reaches them."""
     table = Application._meta.db_table
     member = TeamMember._meta.db_table
     user = get_user_model()._meta.db_table
@@ -148,9 +149,9 @@ def matching_sql(term: str, limit: int) -> tuple[str, list]:
     sql = (
         f"SELECT a.id FROM {table} a WHERE a.reference = %s "  # noqa: S608
         f"UNION ALL SELECT a.id FROM {table} a WHERE {_like('a.title')} "
-        f"UNION ALL SELECT m.application_id FROM {member} m WHERE {_like('m.email')} "
         f"UNION ALL SELECT m.application_id FROM {member} m JOIN {user} u ON u.id = m.user_id "
-        f"WHERE {_like('u.full_name')} LIMIT {int(limit)}"
+        f"WHERE {_like('u.full_name')} "
+        f"UNION ALL SELECT m.application_id FROM {member} m WHERE {_like('m.email')} LIMIT {int(limit)}"
     )
     return sql, [term.upper(), pattern, pattern, pattern]
 

@@ -115,14 +115,17 @@ def test_a_common_term_walks_the_queue_without_gathering_everyone_it_matches(peo
     assert "Sort" not in found.split("queue_stage_order")[0], found
 
 
-def test_a_rare_term_reads_the_trigram_indexes_and_then_only_the_applications_found(people, queue):
+def test_a_rare_term_is_looked_up_in_an_index_and_then_only_the_applications_found_are_read(people, queue):
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm is PostgreSQL's")
     crowd(queue[0], 300)
     found = explain(*selectors.matching_sql("lovelace", selectors.SEARCH_BOUND + 1), off=("seqscan", "indexscan"))
-    for index in ("queue_search_application_title", "queue_search_member_email", "queue_search_user_name"):
-        assert index in found, found
+    # The names have no other index; on the tests' few members a whole small index can cost less than the
+    # e-mails' trigrams, so their plan is the benchmark's to show (bench/README.md).
+    assert "queue_search_user_name" in found, found
+    assert "Index Cond: (upper((full_name)::text) ~~ '%LOVELACE%'::text)" in found, found
     rare = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="lovelace"))
     assert list(rare.values_list("pk", flat=True)) == [queue[1].pk]
     found = explain(*rare.values_list("pk", flat=True).query.sql_with_params(), off=("seqscan",))
     assert str(queue[1].pk) in found, found
+    assert "LOVELACE" not in found, found
