@@ -9,8 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -26,6 +25,7 @@ from leo_access.roles import department_of
 from leo_access.teams import DEPARTMENT_TEAMS, TEAM_STAGES, Team, teams_of
 
 from .models import Assignment, InternalNote
+from .queue_search import search
 
 SORTS = {
     "waiting": ("stage_entered_at", "Waiting longest"),
@@ -38,9 +38,6 @@ PAGE_SIZE = 25
 REFERENCE = re.compile(r"LEO-\d{4}-\d{4,}", re.IGNORECASE)
 # A queue longer than this is counted no further: the page says "More than 500 applications" (20 pages).
 COUNT_LIMIT = 500
-# A search matching more entries than this (applications by title, people by e-mail or name) walks the queue's
-# index checking each entry; one matching fewer reads just the applications it matches.
-SEARCH_BOUND = 500
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
             # A reference is looked up in its own unique index, not searched for in every title of the queue.
             queryset = queryset.filter(reference=term.upper())
         else:
-            queryset = queryset.filter(_search(term))
+            queryset = queryset.filter(search(term))
     return queryset.order_by(*ordering(filters.sort))
 
 
@@ -105,78 +102,6 @@ def _counted(selected: str, limit: int) -> str:
     of a thousand does. Its own SQL rather than the ORM's aggregation, which takes longer to build than
     PostgreSQL takes to count."""
     return f"SELECT COUNT(*) FROM ({selected} LIMIT {limit}) AS counted"  # noqa: S608
-
-
-def _search(term: str) -> Q:
-    """What a search matches: the reference (in any case), or part of the title, of a team member's e-mail or of
-    their name. One query first finds the applications matching, up to SEARCH_BOUND of them, through trigram
-    indexes (PostgreSQL, `reviews/migrations/0003` and `0006`).
-
-    When that finds them all, the queue is read for just those applications. When it is cut short, the term is
-    common (a domain every researcher's address has, a word of most titles), and the queue's index is walked in
-    the page's order, checking each entry's title and people in turn, until the page and the count are found:
-    the set of everything matching is never built. (`docs/adr/0008-queues-read-from-their-own-indexes.md`)
-    """
-    found = _matching(term, SEARCH_BOUND + 1)
-    if len(found) <= SEARCH_BOUND:
-        return Q(pk__in=set(found))
-    return Q(reference__iexact=term) | Q(title__icontains=term) | Q(_has_person(term))
-
-
-def _like(column: str) -> str:
-    """`column` holds the bound pattern, case-insensitively, as Django's icontains reads it on each database."""
-    if connection.vendor == "postgresql":
-        return f"UPPER({column}::text) LIKE UPPER(%s)"
-    return f"{column} LIKE %s ESCAPE '\\'"  # SQLite's LIKE ignores case already
-
-
-def _matching(term: str, limit: int) -> list:
-    """Ids of applications matching the term, up to `limit` rows (an application may come more than once)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*matching_sql(term, limit))
-        return [row[0] for row in cursor.fetchall()]
-
-
-def matching_sql(term: str, limit: int) -> tuple[str, list]:
-    """The SQL of `_matching`: each branch is one index lookup (the reference's unique index, the trigrams of
-    titles, of names and of e-mails), and the LIMIT stops at the branch that a common term fills. The members'
-    e-mails, the longest table, come last: a name common enough to fill the bound never reaches them."""
-    table = Application._meta.db_table
-    member = TeamMember._meta.db_table
-    user = get_user_model()._meta.db_table
-    pattern = f"%{connection.ops.prep_for_like_query(term)}%"
-    # The term is a bound parameter; the SQL around it is fixed.
-    sql = (
-        f"SELECT a.id FROM {table} a WHERE a.reference = %s "  # noqa: S608
-        f"UNION ALL SELECT a.id FROM {table} a WHERE {_like('a.title')} "
-        f"UNION ALL SELECT m.application_id FROM {member} m JOIN {user} u ON u.id = m.user_id "
-        f"WHERE {_like('u.full_name')} "
-        f"UNION ALL SELECT m.application_id FROM {member} m WHERE {_like('m.email')} LIMIT {int(limit)}"
-    )
-    return sql, [term.upper(), pattern, pattern, pattern]
-
-
-def _has_person(term: str) -> RawSQL:
-    """The application in the row has a team member whose e-mail or name holds the term: a lookup of its own
-    members (by their application's index), and of a member's user only when the e-mail does not match, made for
-    each entry the walk reaches.
-
-    The OFFSET keeps PostgreSQL from planning the EXISTS as a hashed list of every matching person (which it
-    chooses by the queue's length, not the page's): that list, for a common term, is what this avoids.
-    """
-    table = Application._meta.db_table
-    member = TeamMember._meta.db_table
-    user = get_user_model()._meta.db_table
-    pattern = f"%{connection.ops.prep_for_like_query(term)}%"
-    quote = connection.ops.quote_name
-    # The term is a bound parameter; the SQL around it is fixed.
-    return RawSQL(  # noqa: S611
-        f"EXISTS (SELECT 1 FROM {member} m WHERE m.application_id = {quote(table)}.{quote('id')} "  # noqa: S608
-        f"AND ({_like('m.email')} OR EXISTS (SELECT 1 FROM {user} u WHERE u.id = m.user_id "
-        f"AND {_like('u.full_name')})) LIMIT 1 OFFSET 0)",
-        [pattern, pattern],
-        output_field=BooleanField(),
-    )
 
 
 def count_up_to(queryset: QuerySet, limit: int) -> int:

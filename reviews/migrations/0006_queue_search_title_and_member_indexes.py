@@ -1,7 +1,7 @@
 """A trigram index on application titles, and the team members by application with their e-mails, for the
 queue search (PostgreSQL only).
 
-A search first asks which applications match, up to a bound (`reviews.selectors._search`): by title, by a team
+A search first asks which applications match, up to a bound (`reviews.queue_search.search`): by title, by a team
 member's e-mail or by their name. For the titles, as for the people (`0003_queue_search_indexes`), that is a
 lookup of the trigrams of `UPPER(title)`, so a word matching few applications never reads every title.
 A common term instead walks the queue and looks up each entry's members: by application, with the e-mail and

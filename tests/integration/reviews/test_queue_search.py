@@ -1,6 +1,6 @@
 """A queue search finds what a plain reading of the rule finds, whether the term is rare or common.
 
-A search first finds the applications matching, up to `selectors.SEARCH_BOUND`; a term matching more walks the
+A search first finds the applications matching, up to `queue_search.SEARCH_BOUND`; a term matching more walks the
 queue's index checking each entry. The tests lower the bound so that a handful of applications exercise both
 ways, and compare each with a filter written in Python over the whole queue.
 """
@@ -14,7 +14,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.states import State
 from leo_access.teams import Team
-from reviews import selectors
+from reviews import queue_search, selectors
 from tests.factories import ApplicationFactory, add_member, coordinator_of, researcher
 from tests.lifecycle import People, advance
 
@@ -85,25 +85,25 @@ def searched(people, term: str, **filters) -> tuple[list, int]:
 TERMS = ["example.org", "earnings", "grace", "HOPKINS", "smith", "lovelace", "50%", "zqxjvw", "ppr"]
 
 
-@pytest.mark.parametrize("bound", [2, selectors.SEARCH_BOUND])
+@pytest.mark.parametrize("bound", [2, queue_search.SEARCH_BOUND])
 @pytest.mark.parametrize("sort", list(selectors.SORTS))
 def test_a_search_finds_what_reading_every_application_finds(people, queue, monkeypatch, bound, sort):
-    monkeypatch.setattr(selectors, "SEARCH_BOUND", bound)
+    monkeypatch.setattr(queue_search, "SEARCH_BOUND", bound)
     terms = [*TERMS, queue[0].reference.lower()]
     for term in terms:
         for filters in ({}, {"state": "waiting"}, {"state": "queried"}, {"overdue": True}):
             expected = plainly(people, term, sort=sort, **filters)
             assert searched(people, term, sort=sort, **filters) == (expected, len(expected)), (term, filters)
-    if bound < selectors.SEARCH_BOUND:
+    if bound < queue_search.SEARCH_BOUND:
         # Both ways are taken: some terms match more than the bound, some fewer.
-        matched = [len(selectors._matching(term, 100)) for term in terms]
+        matched = [len(queue_search._matching(term, 100)) for term in terms]
         assert min(matched) <= bound < max(matched)
 
 
 def test_a_common_term_walks_the_queue_without_gathering_everyone_it_matches(people, queue, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the plans are PostgreSQL's")
-    monkeypatch.setattr(selectors, "SEARCH_BOUND", 2)
+    monkeypatch.setattr(queue_search, "SEARCH_BOUND", 2)
     common = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="example.org"))
     found = explain(*common.values_list("pk", flat=True)[:26].query.sql_with_params())
     # The page is read along the queue's index, in its order, and each entry's people are looked up by its own
@@ -119,7 +119,7 @@ def test_a_rare_term_is_looked_up_in_an_index_and_then_only_the_applications_fou
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm is PostgreSQL's")
     crowd(queue[0], 300)
-    found = explain(*selectors.matching_sql("lovelace", selectors.SEARCH_BOUND + 1), off=("seqscan", "indexscan"))
+    found = explain(*queue_search.matching_sql("lovelace", queue_search.SEARCH_BOUND + 1), off=("seqscan", "indexscan"))
     # The names have no other index; on the tests' few members a whole small index can cost less than the
     # e-mails' trigrams, so their plan is the benchmark's to show (bench/README.md).
     assert "queue_search_user_name" in found, found
