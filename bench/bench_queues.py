@@ -73,6 +73,12 @@ def pages() -> dict[str, list[str]]:
             "/reviews/queues/intake/?overdue=1&sort=title&q=study",
             f"/reviews/queues/intake/?q={NOTHING}",
             "/reviews/queues/intake/?q=example.org",
+            # Searches matching a few (by name, by title), many (a third of the names) and everything with a
+            # filter and another order.
+            "/reviews/queues/intake/?q=researcher+271",
+            "/reviews/queues/intake/?q=study+777",
+            "/reviews/queues/intake/?q=researcher+2",
+            "/reviews/queues/intake/?q=example.org&state=waiting&sort=newest",
         ],
         "dfe@example.com": ["/reviews/queues/dfe/", "/reviews/queues/dfe/?dataset=NPD&state=waiting&page=3"],
         # In the generated histories DfE has always decided by department review, so its queue is empty;
@@ -82,6 +88,7 @@ def pages() -> dict[str, list[str]]:
             "/reviews/queues/hmrc/?dataset=NPD&state=waiting&page=3",
             f"/reviews/queues/hmrc/?page={max(1, hmrc_last)}",
             f"/reviews/queues/hmrc/?q={NOTHING}",
+            "/reviews/queues/hmrc/?q=example.org&dataset=NPD&sort=reference",
         ],
         "panel@example.com": ["/reviews/queues/panel/"],
     }

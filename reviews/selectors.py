@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -25,6 +25,7 @@ from leo_access.roles import department_of
 from leo_access.teams import DEPARTMENT_TEAMS, TEAM_STAGES, Team, teams_of
 
 from .models import Assignment, InternalNote
+from .queue_search import search
 
 SORTS = {
     "waiting": ("stage_entered_at", "Waiting longest"),
@@ -92,7 +93,7 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
             # A reference is looked up in its own unique index, not searched for in every title of the queue.
             queryset = queryset.filter(reference=term.upper())
         else:
-            queryset = queryset.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Q(pk__in=_people(term)))
+            queryset = queryset.filter(search(term))
     return queryset.order_by(*ordering(filters.sort))
 
 
@@ -103,30 +104,11 @@ def _counted(selected: str, limit: int) -> str:
     return f"SELECT COUNT(*) FROM ({selected} LIMIT {limit}) AS counted"  # noqa: S608
 
 
-def _people(term: str) -> RawSQL:
-    """Applications with a team member whose e-mail or name holds the term.
-
-    The people matching are found once, each through its own trigram index on the same expression (PostgreSQL,
-    `reviews/migrations/0003`), rather than by a search per application or a scan of every team member joined to
-    their user. Written as SQL: the ORM's two nested subqueries took longer to build, twice a page, than to run.
-    """
-    member = TeamMember._meta.db_table
-    user = get_user_model()._meta.db_table
-    pattern = f"%{connection.ops.prep_for_like_query(term)}%"
-    if connection.vendor == "postgresql":
-        email, name = "UPPER(m.email) LIKE UPPER(%s)", "UPPER(u.full_name) LIKE UPPER(%s)"
-    else:  # SQLite's LIKE ignores case already, as Django's icontains relies on
-        email, name = "m.email LIKE %s ESCAPE '\\'", "u.full_name LIKE %s ESCAPE '\\'"
-    # The term is a bound parameter; the SQL around it is fixed.
-    return RawSQL(  # noqa: S611
-        f"SELECT m.application_id FROM {member} m WHERE {email} "  # noqa: S608
-        f"UNION SELECT m.application_id FROM {member} m WHERE m.user_id IN (SELECT u.id FROM {user} u WHERE {name})",
-        [pattern, pattern],
-    )
-
-
 def count_up_to(queryset: QuerySet, limit: int) -> int:
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a search that matched no application
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(_counted(sql, limit), params)
         return cursor.fetchone()[0]
@@ -210,7 +192,10 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
     fields = ("pk", "reference", "title", "state", "stage_entered_at", "requested_datasets")
     # The queue's SQL is built once and ordered, limited and counted around it: the ORM takes longer to build a
     # search's query than PostgreSQL takes to run it.
-    selected, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    try:
+        selected, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # a search that matched no application
+        return [], 0
     field, _ = ordering(sort)
     column, direction = field.lstrip("-"), "DESC" if field.startswith("-") else "ASC"
     table, quote = Application._meta.db_table, connection.ops.quote_name

@@ -5,6 +5,7 @@ of a row against the records it comes from, and the page order against every sor
 """
 
 import re
+import uuid
 from datetime import timedelta
 from html import unescape
 
@@ -193,24 +194,30 @@ def test_a_queue_is_counted_from_its_index_and_a_department_reads_only_its_own_q
     assert "Limit" in found, found
 
 
+def crowd(application, count: int):
+    """`count` copies of the application in the same queue, each with its own reference, and fresh statistics:
+    on a near-empty table every plan costs the same, and the planner's choice among them is arbitrary."""
+    copies = []
+    for n in range(count):
+        copy = Application.objects.get(pk=application.pk)
+        copy.pk, copy.reference, copy.title = uuid.uuid4(), f"LEO-2019-{n:04d}", f"Crowd study {n}"
+        copies.append(copy)
+    Application.objects.bulk_create(copies)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Application._meta.db_table}")
+
+
 def test_a_search_for_a_reference_is_an_index_condition(people):
     if connection.vendor != "postgresql":
         pytest.skip("the plans are PostgreSQL's")
+    crowd(at(State.RAS_CHECK, people), 300)
     searched = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="leo-2026-0042"))
     found = explain(*searched.values_list("pk", flat=True).query.sql_with_params(), off=("seqscan",))
     # An index condition (the reference's own index, or the queue's with the reference as a key), not a filter
-    # applied to every entry of the queue.
-    assert re.search(r"Index Cond: .*\breference = 'LEO-2026-0042'", found), found
+    # applied to every entry of the queue. PostgreSQL writes the column with its cast, `(reference)::text`.
+    reference = r"\(*\breference\b\)*(?:::text)? = 'LEO-2026-0042'"
+    assert [line for line in found.splitlines() if "Index Cond:" in line and re.search(reference, line)], found
     assert not [line for line in found.splitlines() if "Filter" in line and "reference" in line], found
-
-
-def test_the_search_for_people_reads_their_trigram_indexes(people):
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_trgm is PostgreSQL's")
-    searched = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="lovelace"))
-    found = explain(*searched.values_list("pk", flat=True).query.sql_with_params(), off=("seqscan", "indexscan"))
-    assert "queue_search_member_email" in found, found
-    assert "queue_search_user_name" in found, found
 
 
 @pytest.mark.parametrize(("team", "state"), [("intake", State.RAS_CHECK), ("hmrc", State.DEPARTMENT_REVIEW)])
@@ -230,7 +237,12 @@ def test_a_queue_page_takes_the_same_queries_however_long_the_queue(client, peop
         client.get(url, {"sort": "title"})
     with CaptureQueriesContext(connection) as second_page:
         client.get(url, {"sort": "title", "page": 2, "q": "study", "mine": "1", "dataset": "NPD"})
-    assert len(short) == len(long) == len(second_page) <= 15
+    with CaptureQueriesContext(connection) as rare:
+        client.get(url, {"sort": "title", "q": "zqxjvw"})
+    # A search takes one query more, the bounded look-up of what it matches (which, when it finds nothing, saves
+    # reading the page).
+    assert len(short) == len(long) == len(second_page) - 1
+    assert len(rare) <= len(second_page) <= 15
 
 
 def test_a_department_queue_follows_its_reviews_through_decisions_queries_and_a_new_round(people):
