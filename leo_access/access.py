@@ -74,6 +74,11 @@ URL_ACCESS: dict[str, Access] = {
     "reviews:intake": Access("application.pass_intake", APPLICATION),
     "reviews:department": Access("application.decide_department", APPLICATION),
     "reviews:panel": Access("application.accredit", APPLICATION),
+    "reviews:delegated": Access(
+        "application.accredit_delegated",
+        APPLICATION,
+        note="A delegated official accredits an application that meets the criteria, or refers it to the panel",
+    ),
     "declarations:grant_access": Access("application.grant_access", APPLICATION),
     "reviews:close": Access("application.close", APPLICATION),
     "reviews:access_list": Access("access.view", note="Who has access to which project's data, until when"),
