@@ -42,18 +42,21 @@ class Assessment:
         }
 
 
-def assess(application: Application, rules: DelegationSettings | None = None) -> Assessment:
+_LOAD = object()
+
+
+def assess(application: Application, *, form=_LOAD, conditions: list | None = None) -> Assessment:
     """Each criterion with the value it was judged on, from the current form's stored validation result and the
-    application as it stands."""
-    rules = rules or DelegationSettings.current()
-    form = current_form(application)
+    application as it stands. A page that has loaded the current form or the conditions passes them in."""
+    rules = DelegationSettings.current()
+    form = current_form(application) if form is _LOAD else form
     summary = (form.result or {}).get("summary") or {} if form and form.validation_status == "passed" else {}
     return Assessment(
         enabled=rules.enabled,
         criteria=[
             _identification(summary, rules.identification_risk_floor),
             _sensitivity(summary, rules.sensitivities),
-            _department_conditions(application),
+            _department_conditions(application, conditions),
             _ethics(application),
         ],
     )
@@ -86,13 +89,11 @@ def _sensitivity(summary: dict, excluded: list[str]) -> Criterion:
     return Criterion("sensitivity", label, True, "None in those categories")
 
 
-def _department_conditions(application: Application) -> Criterion:
+def _department_conditions(application: Application, conditions: list | None) -> Criterion:
     label = "No department condition is open"
-    open_count = (
-        ApprovalCondition.objects.filter(application=application, set_by_team__in=DEPARTMENT_TEAMS)
-        .exclude(state__in=SETTLED)
-        .count()
-    )
+    if conditions is None:
+        conditions = ApprovalCondition.objects.filter(application=application, set_by_team__in=DEPARTMENT_TEAMS)
+    open_count = sum(1 for c in conditions if c.set_by_team in DEPARTMENT_TEAMS and c.state not in SETTLED)
     return Criterion("department_conditions", label, open_count == 0, f"{open_count} open")
 
 

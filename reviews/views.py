@@ -167,6 +167,10 @@ def review(request, pk):
         "requested": selectors.requested_tables(current, department.value if department else None),
         "difference": form_difference(current, previous),
         "result": current.result if current else None,
-        "assessment": assess(application) if application.state == State.DELEGATED_REVIEW else None,
+        "assessment": (
+            assess(application, form=current, conditions=context["conditions"])
+            if application.state == State.DELEGATED_REVIEW
+            else None
+        ),
     }
     return render(request, "reviews/review.html", context)

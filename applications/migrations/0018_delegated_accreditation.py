@@ -6,6 +6,11 @@ import django_fsm
 from django.db import migrations, models
 
 
+def create_the_criteria(apps, schema_editor):
+    """The one row admins edit, with the model's defaults, so the admin always has it to change."""
+    apps.get_model("applications", "DelegationSettings").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0017_approval_conditions"),
@@ -207,4 +212,5 @@ class Migration(migrations.Migration):
                 max_length=30,
             ),
         ),
+        migrations.RunPython(create_the_criteria, migrations.RunPython.noop),
     ]

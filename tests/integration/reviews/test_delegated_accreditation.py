@@ -43,6 +43,15 @@ COMMITTEE = {
 }
 
 
+def criteria(**fields):
+    """Change the admins' criteria, as the admin site does."""
+    rules = DelegationSettings.current()
+    for name, value in fields.items():
+        setattr(rules, name, value)
+    rules.full_clean()
+    rules.save()
+
+
 @pytest.fixture
 def people():
     return People.create()
@@ -150,14 +159,14 @@ def _eligible_then(people, spoil):
 
 def test_refused_when_identification_risk_is_above_the_threshold(people):
     def spoil(application):
-        DelegationSettings.objects.create(identification_risk_floor=5)
+        criteria(identification_risk_floor=5)
 
     assert _eligible_then(people, spoil) == ["delegation_identification_risk"]
 
 
 def test_refused_when_a_requested_item_is_in_an_excluded_sensitivity(people):
     def spoil(application):
-        DelegationSettings.objects.create(excluded_sensitivities="a, c")
+        criteria(excluded_sensitivities="a, c")
 
     assert _eligible_then(people, spoil) == ["delegation_sensitivity"]
 
@@ -189,7 +198,7 @@ def test_refused_when_the_ethics_self_assessment_is_not_all_low(people):
 
 def test_refused_when_delegation_is_switched_off(people):
     def spoil(application):
-        DelegationSettings.objects.create(enabled=False)
+        criteria(enabled=False)
 
     assert _eligible_then(people, spoil) == ["delegation_disabled"]
 
@@ -204,7 +213,7 @@ def test_refused_when_delegation_is_switched_off(people):
 )
 def test_an_application_failing_a_criterion_goes_to_the_panel(people, request_, fields, settings, failing):
     if settings:
-        DelegationSettings.objects.create(**settings)
+        criteria(**settings)
     application = at_department_review(people, request_, **fields)
     approve(application, people, "dfe", "hmrc", "dwp")
     assert reload(application).state == State.PANEL_REVIEW
@@ -277,7 +286,7 @@ def test_the_panel_cannot_accredit_at_delegated_review_without_a_referral(people
 
 def test_a_failed_criterion_on_the_page_shows_why_and_refuses(client, people):
     application = advance(ApplicationFactory(), State.DELEGATED_REVIEW, people)
-    DelegationSettings.objects.create(identification_risk_floor=5)
+    criteria(identification_risk_floor=5)
     client.force_login(people.delegated)
     url = reverse("reviews:delegated", args=[application.pk])
     page = client.get(url).content.decode()
