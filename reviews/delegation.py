@@ -19,14 +19,6 @@ def route_after_departments(application: Application, *, by):
     the caller's transaction, with the application locked."""
     assessment = delegation.assess(application)
     delegated = assessment.eligible
-    lifecycle.apply(
-        application,
-        "route_to_delegated_review" if delegated else "complete_department_review",
-        by=by,
-        action="application.decide_department",
-        kind="department_review_completed",
-        comment="DfE, HMRC and DWP have all approved.",
-    )
     lifecycle.record(
         application,
         kind="accreditation_routed",
@@ -38,6 +30,15 @@ def route_after_departments(application: Application, *, by):
             else "The application goes to the Research Accreditation Panel."
         ),
         data=assessment.to_data(),
+    )
+    lifecycle.apply(
+        application,
+        "route_to_delegated_review" if delegated else "complete_department_review",
+        by=by,
+        action="application.decide_department",
+        kind="department_review_completed",
+        comment="DfE, HMRC and DWP have all approved.",
+        data={"route": "delegated" if delegated else "panel"},
     )
 
 

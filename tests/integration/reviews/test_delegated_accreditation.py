@@ -94,6 +94,7 @@ def test_an_eligible_application_is_accredited_by_the_official_end_to_end(client
     review = client.get(reverse("reviews:review", args=[application.pk])).content.decode()
     assert "Delegated accreditation criteria" in review
     assert "Most identifying item scores 4" in review
+    assert "Met: No department condition is open (0 open)" in review  # the routing event on the timeline
     assert reverse("reviews:delegated", args=[application.pk]) in review
 
     response = client.post(
