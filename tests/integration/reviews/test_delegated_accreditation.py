@@ -15,6 +15,7 @@ from applications.services import submit_application
 from applications.states import State
 from declarations.models import Declaration
 from demo.forms import DEMO_REQUEST
+from notifications.tasks import notify_event
 from reviews.delegation import accredit_delegated, refer_to_panel
 from reviews.selectors import QueueFilters, queue
 from tests.factories import ApplicationFactory, complete_ethics, coordinator_of
@@ -315,3 +316,22 @@ def test_the_co_ordinator_may_withdraw_at_delegated_review(people):
     withdraw_application(application_id=application.pk, by=coordinator_of(application))
     assert reload(application).state == State.WITHDRAWN
     assert TeamMember.objects.filter(application=application).exists()
+
+
+def test_the_officials_hear_of_arrivals_the_panel_of_referrals_and_the_team_who_accredited(mailoutbox, people):
+    application = advance(ApplicationFactory(), State.DELEGATED_REVIEW, people)
+    notify_event(ApplicationEvent.objects.get(application=application, kind="department_review_completed").pk)
+    assert [message.to[0] for message in mailoutbox] == [people.delegated.email]
+
+    accredit_delegated(application_id=application.pk, by=people.delegated, ends_on=ENDS)
+    mailoutbox.clear()
+    notify_event(ApplicationEvent.objects.get(application=application, kind="accredited").pk)
+    told = [message for message in mailoutbox if "accredited your project" in message.body]
+    assert {message.to[0] for message in told} == {coordinator_of(application).email}
+    assert all("An official with delegated authority has accredited your project." in m.body for m in told)
+
+    other = advance(ApplicationFactory(), State.DELEGATED_REVIEW, people)
+    refer_to_panel(application_id=other.pk, by=people.delegated, reason="A novel linkage.")
+    mailoutbox.clear()
+    notify_event(ApplicationEvent.objects.get(application=other, kind="referred_to_panel").pk)
+    assert [message.to[0] for message in mailoutbox] == [people.panel.email]
