@@ -18,6 +18,8 @@ from demo.forms import DEMO_REQUEST
 from notifications.tasks import notify_event
 from reviews.delegation import accredit_delegated, refer_to_panel
 from reviews.selectors import QueueFilters, queue
+from reviews.tracking import selectors as tracking
+from reviews.tracking.selectors import Period
 from tests.factories import ApplicationFactory, complete_ethics, coordinator_of
 from tests.lifecycle import (
     People,
@@ -335,3 +337,11 @@ def test_the_officials_hear_of_arrivals_the_panel_of_referrals_and_the_team_who_
     mailoutbox.clear()
     notify_event(ApplicationEvent.objects.get(application=other, kind="referred_to_panel").pk)
     assert [message.to[0] for message in mailoutbox] == [people.panel.email]
+
+
+def test_the_dashboard_funnel_counts_an_application_routed_to_an_official_as_approved_by_all_departments(people):
+    application = advance(ApplicationFactory(), State.DELEGATED_REVIEW, people)
+    accredit_delegated(application_id=application.pk, by=people.delegated, ends_on=ENDS)
+    today = date.today()
+    funnel = {state: count for state, _, count in tracking.funnel(Period(today, today))}
+    assert funnel == {"ras_check": 1, "department_review": 1, "panel_review": 1, "accredited": 1, "access_granted": 0}
