@@ -345,3 +345,22 @@ def test_the_dashboard_funnel_counts_an_application_routed_to_an_official_as_app
     today = date.today()
     funnel = {state: count for state, _, count in tracking.funnel(Period(today, today))}
     assert funnel == {"ras_check": 1, "department_review": 1, "panel_review": 1, "accredited": 1, "access_granted": 0}
+
+
+def test_an_admin_changes_the_criteria_in_the_admin_site_and_bad_categories_are_refused(client, people):
+    DelegationSettings.current().save()  # the row the migration makes (a flushing test may have removed it)
+    client.force_login(people.admin)
+    changelist = client.get(reverse("admin:applications_delegationsettings_changelist"))
+    url = reverse("admin:applications_delegationsettings_change", args=[1])
+    assert changelist.headers["Location"] == url
+    assert client.get(url).status_code == 200
+    form = {"enabled": "on", "identification_risk_floor": "4", "excluded_sensitivities": "a, b, z"}
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "not Z" in refused.content.decode()
+    assert client.post(url, {**form, "excluded_sensitivities": "c, a"}).status_code == 302
+    rules = DelegationSettings.current()
+    assert (rules.identification_risk_floor, rules.excluded_sensitivities) == (4, "A,C")
+    assert DelegationSettings.objects.count() == 1
+    client.force_login(people.delegated)
+    assert client.get(url).status_code == 302  # staff without the admin role are sent away from the admin site
