@@ -231,7 +231,7 @@ DEMO_APPLICATIONS = [
 ]
 
 
-def _not_all_low_risk(application: Application):
+def not_all_low_risk(application: Application):
     """One ethics item rated average: the application then goes to the panel rather than a delegated official
     (`applications.delegation`), as most of the demo's do."""
     application.ethics_self_assessment["6"] = {
@@ -259,7 +259,7 @@ def ensure_demo_applications(by_role: dict[Role, list[User]]) -> int:
             application = create_application(title=title, by=researcher)
             fill_answers(application, title=title, start=today + timedelta(days=60), rng=rng)
             if target != State.DELEGATED_REVIEW:
-                _not_all_low_risk(application)
+                not_all_low_risk(application)
             if target != State.DRAFT:
                 add_member(application, second)
                 attach_demo_form(application, by=researcher)
