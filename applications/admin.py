@@ -11,6 +11,7 @@ from .models import (
     ApplicationEvent,
     Catalogue,
     CatalogueTable,
+    DelegationSettings,
     DepartmentReview,
     Query,
     TeamMember,
@@ -160,3 +161,23 @@ class CatalogueAdmin(admin.ModelAdmin):
                 return redirect("admin:applications_catalogue_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "title": "Import a catalogue"}
         return TemplateResponse(request, "admin/applications/catalogue/import.html", context)
+
+
+@admin.register(DelegationSettings)
+class DelegationSettingsAdmin(admin.ModelAdmin):
+    """The one row of delegated accreditation's criteria: changed here, never added twice or deleted."""
+
+    fields = ("enabled", "identification_risk_floor", "excluded_sensitivities", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not DelegationSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = DelegationSettings.objects.filter(pk=1).first()
+        if settings_row is None:
+            return redirect("admin:applications_delegationsettings_add")
+        return redirect("admin:applications_delegationsettings_change", settings_row.pk)

@@ -23,9 +23,17 @@ SETTING_STAGES = {
     Team.HMRC: {State.DEPARTMENT_REVIEW},
     Team.DWP: {State.DEPARTMENT_REVIEW},
     Team.PANEL: {State.PANEL_REVIEW, State.ACCREDITED},
+    Team.DELEGATED: {State.DELEGATED_REVIEW, State.ACCREDITED},
 }
-ADMIN_STAGES = {State.DEPARTMENT_REVIEW, State.PANEL_REVIEW, State.ACCREDITED, State.ACCESS_GRANTED}
-APPROVING_TEAMS = (Team.DFE, Team.HMRC, Team.DWP, Team.PANEL)
+ADMIN_STAGES = {
+    State.DEPARTMENT_REVIEW,
+    State.PANEL_REVIEW,
+    State.DELEGATED_REVIEW,
+    State.ACCREDITED,
+    State.ACCESS_GRANTED,
+}
+APPROVING_TEAMS = (Team.DFE, Team.HMRC, Team.DWP, Team.PANEL, Team.DELEGATED)
+DEPARTMENT_TEAMS = (Team.DFE, Team.HMRC, Team.DWP)
 
 
 def blocking_conditions(application: Application) -> QuerySet[ApprovalCondition]:
@@ -44,7 +52,7 @@ def setting_team(user, application: Application) -> str | None:
     """The approving team in which this person may set a condition now ("" for an admin), or None."""
     for team in APPROVING_TEAMS:
         if in_team(user, team) and application.state in SETTING_STAGES[team]:
-            if team in (Team.DFE, Team.HMRC, Team.DWP) and department_of(user) != team.value:
+            if team in DEPARTMENT_TEAMS and department_of(user) != team.value:
                 continue
             return team.value
     if Role.ADMIN in roles_of(user) and application.state in ADMIN_STAGES:

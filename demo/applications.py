@@ -118,6 +118,7 @@ PATHS = {
     State.QUERIED: ["submit", "query_intake"],
     State.DEPARTMENT_REVIEW: ["submit", "pass", "dfe"],
     State.PANEL_REVIEW: ["submit", "pass", "dfe", "hmrc", "dwp"],
+    State.DELEGATED_REVIEW: ["submit", "pass", "dfe", "hmrc", "dwp"],
     State.ACCREDITED: ["submit", "pass", "dfe", "hmrc", "dwp", "accredit"],
     State.ACCESS_GRANTED: ["submit", "pass", "dfe", "hmrc", "dwp", "accredit", "sign"],
     State.CLOSED: ["submit", "pass", "dfe", "hmrc", "dwp", "accredit", "sign", "close"],
@@ -223,10 +224,21 @@ DEMO_APPLICATIONS = [
     ("Benefit spells after leaving further education", State.QUERIED),
     ("Employment outcomes of care leavers", State.DEPARTMENT_REVIEW),
     ("Self-employment after university", State.PANEL_REVIEW),
+    ("Further education and earnings at 30", State.DELEGATED_REVIEW),
     ("Teacher training and later earnings", State.ACCREDITED),
     ("Labour-market returns to level 3 qualifications", State.ACCESS_GRANTED),
     ("Furlough and the early careers of graduates", State.REJECTED),
 ]
+
+
+def not_all_low_risk(application: Application):
+    """One ethics item rated average: the application then goes to the panel rather than a delegated official
+    (`applications.delegation`), as most of the demo's do."""
+    application.ethics_self_assessment["6"] = {
+        "risk": "average",
+        "justification": "Some regional groups are small; every output is checked before release.",
+    }
+    application.save()
 
 
 def ensure_demo_applications(by_role: dict[Role, list[User]]) -> int:
@@ -246,6 +258,8 @@ def ensure_demo_applications(by_role: dict[Role, list[User]]) -> int:
         with transaction.atomic(), clock.frozen_at(start):
             application = create_application(title=title, by=researcher)
             fill_answers(application, title=title, start=today + timedelta(days=60), rng=rng)
+            if target != State.DELEGATED_REVIEW:
+                not_all_low_risk(application)
             if target != State.DRAFT:
                 add_member(application, second)
                 attach_demo_form(application, by=researcher)
@@ -261,6 +275,7 @@ GENERATED_MIX = [
     (State.QUERIED, 6),
     (State.DEPARTMENT_REVIEW, 12),
     (State.PANEL_REVIEW, 7),
+    (State.DELEGATED_REVIEW, 3),
     (State.ACCREDITED, 5),
     (State.ACCESS_GRANTED, 26),
     (State.CLOSED, 9),

@@ -309,7 +309,9 @@ def _history(application, target, start, plan, coordinator, colleague, staff, fo
             review.decision, review.decided_by, review.decided_at = "approved", reviewer, moment
             event("department_approved", moment, reviewer, role, department=step)
             if all(r.decision == "approved" for r in reviews.values()):
-                event("department_review_completed", moment, reviewer, role, State.PANEL_REVIEW)
+                # Generated requests are not checked against the delegation criteria: the mix says where each goes.
+                onward = State.DELEGATED_REVIEW if target == State.DELEGATED_REVIEW else State.PANEL_REVIEW
+                event("department_review_completed", moment, reviewer, role, onward)
         elif step == "reject_hmrc":
             review = reviews["hmrc"]
             review.decision, review.decided_by, review.decided_at = "rejected", staff.hmrc, moment

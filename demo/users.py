@@ -30,6 +30,7 @@ DEMO_USERS = [
     DemoUser("hmrc@example.com", "Hana HMRC Reviewer", Role.HMRC_REVIEWER),
     DemoUser("dwp@example.com", "Dara DWP Reviewer", Role.DWP_REVIEWER),
     DemoUser("panel@example.com", "Priya Panel Member", Role.PANEL_MEMBER),
+    DemoUser("delegated@example.com", "Dana Delegated Official", Role.DELEGATED_OFFICIAL),
     DemoUser("admin@example.com", "Alex Admin", Role.ADMIN),
 ]
 

@@ -128,6 +128,10 @@ PERMISSIONS: dict[str, Rule] = {
     "application.reject": _rule(STAFF_ROLES, holds_current_stage, "Reject at the stage one holds"),
     "application.decide_department": _rule(REVIEWER_ROLES, description="Record one's own department's decision"),
     "application.accredit": _rule({Role.PANEL_MEMBER}, description="Accredit at panel"),
+    "application.accredit_delegated": _rule(
+        {Role.DELEGATED_OFFICIAL},
+        description="Accredit a project that meets the delegation criteria, or refer it to the panel",
+    ),
     "application.grant_access": _rule(
         {Role.RAS_OFFICER}, description="Grant access once declarations are signed", automatic=True
     ),
@@ -141,12 +145,13 @@ PERMISSIONS: dict[str, Rule] = {
     "access.reinstate": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="Reinstate a member's suspended access"),
     "access.end": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="End a member's access as they leave the team"),
     "condition.set": _rule(
-        REVIEWER_ROLES | {Role.PANEL_MEMBER, Role.ADMIN},
-        description="Attach a condition to a project one approves (departments, the panel) or, for admins, any",
+        REVIEWER_ROLES | {Role.PANEL_MEMBER, Role.DELEGATED_OFFICIAL, Role.ADMIN},
+        description="Attach a condition to a project one approves (departments, the panel, a delegated official) "
+        "or, for admins, any",
     ),
     "condition.evidence": _rule(RESEARCHER, is_member, "Submit evidence that a condition is met"),
     "condition.decide": _rule(
-        REVIEWER_ROLES | {Role.PANEL_MEMBER, Role.ADMIN},
+        REVIEWER_ROLES | {Role.PANEL_MEMBER, Role.DELEGATED_OFFICIAL, Role.ADMIN},
         description="Sign off or waive a condition one's own team set",
     ),
     "reviews.view_queue": _rule(STAFF_ROLES, description="See the applications waiting at one's stage"),

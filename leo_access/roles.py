@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     HMRC_REVIEWER = "hmrc_reviewer", "HMRC reviewer"
     DWP_REVIEWER = "dwp_reviewer", "DWP reviewer"
     PANEL_MEMBER = "panel_member", "Panel member"
+    DELEGATED_OFFICIAL = "delegated_official", "Delegated official"
     ADMIN = "admin", "Admin"
 
 
@@ -25,7 +26,7 @@ DEPARTMENT_REVIEWER_ROLE = {
     Department.DWP: Role.DWP_REVIEWER,
 }
 REVIEWER_ROLES = frozenset(DEPARTMENT_REVIEWER_ROLE.values())
-STAFF_ROLES = frozenset({Role.RAS_OFFICER, Role.PANEL_MEMBER, Role.ADMIN, *REVIEWER_ROLES})
+STAFF_ROLES = frozenset({Role.RAS_OFFICER, Role.PANEL_MEMBER, Role.DELEGATED_OFFICIAL, Role.ADMIN, *REVIEWER_ROLES})
 
 
 def roles_of(user) -> frozenset[Role]:

@@ -18,6 +18,7 @@ class Team(models.TextChoices):
     HMRC = "hmrc", "HMRC"
     DWP = "dwp", "DWP"
     PANEL = "panel", "Research Accreditation Panel"
+    DELEGATED = "delegated", "Delegated accreditation"
 
 
 DEPARTMENT_TEAMS = {Team.DFE: Department.DFE, Team.HMRC: Department.HMRC, Team.DWP: Department.DWP}
@@ -25,6 +26,7 @@ TEAM_ROLES: dict[Team, tuple[Role, ...]] = {
     Team.INTAKE: (Role.RAS_OFFICER,),
     **{team: (DEPARTMENT_REVIEWER_ROLE[department],) for team, department in DEPARTMENT_TEAMS.items()},
     Team.PANEL: (Role.PANEL_MEMBER,),
+    Team.DELEGATED: (Role.DELEGATED_OFFICIAL,),
 }
 # The stage whose work each team does.
 TEAM_STAGES: dict[Team, str] = {
@@ -33,6 +35,7 @@ TEAM_STAGES: dict[Team, str] = {
     Team.HMRC: "department_review",
     Team.DWP: "department_review",
     Team.PANEL: "panel_review",
+    Team.DELEGATED: "delegated_review",
 }
 # The teams whose queue an application reaches when it enters a stage.
 STAGE_TEAMS: dict[str, list[Team]] = {}

@@ -24,7 +24,9 @@ KINDS: dict[str, Kind] = {
     ),
     "resubmitted": Kind("Your application has been resubmitted", "The co-ordinator answers a query.", to_team=True),
     "rejected": Kind("Your application was refused", "The RAS, a department or the panel refuses it.", to_team=True),
-    "accredited": Kind("Your project is accredited", "The panel accredits the project.", to_team=True),
+    "accredited": Kind(
+        "Your project is accredited", "The panel, or a delegated official, accredits the project.", to_team=True
+    ),
     "declaration_due": Kind(
         "Sign your Individual Declaration", "The project is accredited: to each team member, to sign."
     ),

@@ -19,6 +19,7 @@ ARRIVAL_EVENTS = {
     "submitted",
     "intake_passed",
     "department_review_completed",
+    "referred_to_panel",
     "resubmitted",
 }
 
@@ -104,8 +105,10 @@ def for_event(event: ApplicationEvent) -> list[Planned]:
     if event.kind in MEMBER_ACCESS_EVENTS:
         return member_access_messages(event)
     if event.kind in TEAM_EVENTS:
+        # An accreditation says who accredited: the panel, or an official with delegated authority.
+        extra = {"delegated": True} if event.data.get("route") == "delegated" else {}
         planned += [
-            Planned(event.kind, Recipient(member.email, member.user), application_path(application))
+            Planned(event.kind, Recipient(member.email, member.user, extra), application_path(application))
             for member in accepted_members(application)
         ]
     if event.kind == "accredited":

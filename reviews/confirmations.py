@@ -30,6 +30,12 @@ def department(decision: str, application, department: Department | None) -> tup
                 f"{department.label} has approved {reference}",
                 "All three departments have approved: the application goes to the Research Accreditation Panel.",
             )
+        if application.state == State.DELEGATED_REVIEW:
+            return (
+                f"{department.label} has approved {reference}",
+                "All three departments have approved, and the application meets the criteria for delegated "
+                "accreditation: an official with delegated authority now decides it, or refers it to the panel.",
+            )
         waiting = [
             review.get_department_display()
             for review in current_department_reviews(application)
@@ -53,6 +59,15 @@ def panel(decision: str, application) -> tuple[str, str]:
             "access once all have signed.",
         )
     return _query_or_reject(decision, application)
+
+
+def delegated(decision: str, application) -> tuple[str, str]:
+    if decision == "accredit":
+        return panel(decision, application)
+    return (
+        f"{application.reference} has been referred to the panel",
+        "It is now in the Research Accreditation Panel's queue, with your reason on its timeline.",
+    )
 
 
 def close(application) -> tuple[str, str]:

@@ -154,6 +154,23 @@ class AgendaDecisionForm(DecisionForm):
         return cleaned
 
 
+class DelegatedDecisionForm(AgendaDecisionForm):
+    """A delegated official's decision: accredit (the criteria are checked again as it is recorded) or refer to the
+    panel with a reason."""
+
+    choices = [("accredit", "Accredit the project"), ("refer", "Refer the application to the panel")]
+    needs_text = {"refer": "Enter the reason for referring the application to the panel"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = "Conditions or reason for referral"
+        self.fields[
+            "text"
+        ].help_text = (
+            "Conditions of accreditation (optional), or why the panel should decide. The applicant will see it."
+        )
+
+
 class QueueFilterForm(forms.Form):
     """A queue's filters, read from the query string; a value that is no filter is named in the error summary."""
 

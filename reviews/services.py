@@ -16,6 +16,7 @@ from leo_access.actors import SYSTEM
 from leo_access.roles import Department, department_of
 from leo_access.teams import TEAM_ROLES, Team, in_team
 
+from .delegation import route_after_departments
 from .models import AgendaItem, Assignment, IntakeCheck, IntakeItem, InternalNote, PanelMeeting
 from .quorum import quorum_problem
 
@@ -124,9 +125,9 @@ def record_department_decision(
     reasons: str = "",
     expected_state: str | None = None,
 ) -> DepartmentReview:
-    """One department approves or rejects. All three approving moves the application to the panel;
-    the first rejection rejects it. A department may decide while another department's query is with the
-    applicant (`lifecycle.ensure_department_may_decide`)."""
+    """One department approves or rejects. All three approving moves the application on, to a delegated official
+    or to the panel (`delegation.route_after_departments`); the first rejection rejects it. A department may decide
+    while another department's query is with the applicant (`lifecycle.ensure_department_may_decide`)."""
     department = Department(department)
     if decision not in (DepartmentReview.Decision.APPROVED, DepartmentReview.Decision.REJECTED):
         raise InvalidInput("Choose whether to approve or reject.")
@@ -173,14 +174,7 @@ def record_department_decision(
             )
         elif all(r.decision == DepartmentReview.Decision.APPROVED for r in current_department_reviews(application)):
             # Never while queried: the department that asked has still to decide.
-            lifecycle.apply(
-                application,
-                "complete_department_review",
-                by=by,
-                action="application.decide_department",
-                kind="department_review_completed",
-                comment="DfE, HMRC and DWP have all approved.",
-            )
+            route_after_departments(application, by=by)
     return review
 
 

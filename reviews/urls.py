@@ -14,6 +14,7 @@ urlpatterns = [
     path("applications/<uuid:pk>/intake/", views.intake, name="intake"),
     path("applications/<uuid:pk>/department/", views.department, name="department"),
     path("applications/<uuid:pk>/panel/", views.panel, name="panel"),
+    path("applications/<uuid:pk>/delegated/", views.delegated, name="delegated"),
     path("applications/<uuid:pk>/close/", views.close, name="close"),
     path("access/", access_views.access_list, name="access_list"),
     path("access/export.csv", access_views.access_export, name="access_export"),

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
+from applications.delegation import assess
 from applications.ethics import answers_for
 from applications.selectors import form_difference
 from applications.states import State
@@ -10,8 +11,8 @@ from applications.views import action_page, detail_context, visible_application
 from leo_access.permissions import has_permission
 from leo_access.roles import department_of
 
-from . import confirmations, decisions, selectors, services
-from .forms import CloseForm, DepartmentForm, IntakeForm, PanelForm
+from . import confirmations, decisions, delegation, selectors, services
+from .forms import CloseForm, DelegatedDecisionForm, DepartmentForm, IntakeForm, PanelForm
 from .models import IntakeItem
 
 
@@ -84,6 +85,36 @@ def panel(request, pk):
 
 
 @login_required
+def delegated(request, pk):
+    """A delegated official accredits an application that meets the criteria, or refers it to the panel."""
+    application = visible_application(request, pk)
+
+    def decide(data, seen):
+        if data["decision"] == "accredit":
+            delegation.accredit_delegated(
+                application_id=pk,
+                by=request.user,
+                ends_on=data["ends_on"],
+                conditions=data["text"],
+                expected_state=seen,
+            )
+        else:
+            delegation.refer_to_panel(application_id=pk, by=request.user, reason=data["text"], expected_state=seen)
+
+    return action_page(
+        request,
+        application,
+        action="application.accredit_delegated",
+        form=DelegatedDecisionForm(request.POST or None),
+        template="reviews/delegated_decision.html",
+        extra={"heading": "Accredit or refer to the panel", "assessment": assess(application)},
+        perform=decide,
+        confirmation=lambda data, decided: confirmations.delegated(data["decision"], decided),
+        done_url=reverse("reviews:review", args=[pk]),
+    )
+
+
+@login_required
 def close(request, pk):
     application = visible_application(request, pk)
     return action_page(
@@ -136,5 +167,10 @@ def review(request, pk):
         "requested": selectors.requested_tables(current, department.value if department else None),
         "difference": form_difference(current, previous),
         "result": current.result if current else None,
+        "assessment": (
+            assess(application, form=current, conditions=context["conditions"])
+            if application.state == State.DELEGATED_REVIEW
+            else None
+        ),
     }
     return render(request, "reviews/review.html", context)

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from applications.models import Application, DepartmentReview
+from applications.models import Application, DepartmentReview, VariableRequestForm
 from applications.services import submit_application, withdraw_application
 from applications.states import State
+from applications.validation import validate_form
 from declarations.models import Declaration
 from declarations.services import sign_declaration
+from demo.forms import ensure_demo_catalogue, filled_form
 from leo_access.models import User
 from leo_access.roles import Role
 from reviews.models import IntakeItem, PanelMeeting
@@ -22,7 +24,7 @@ from reviews.services import (
     tick_intake_items,
 )
 
-from .factories import ApplicationFactory, add_member, coordinator_of, researcher, staff
+from .factories import ApplicationFactory, add_form, add_member, coordinator_of, researcher, staff
 
 
 @dataclass
@@ -33,6 +35,7 @@ class People:
     dwp: User
     panel: User
     admin: User
+    delegated: User
     outsider: User
 
     @classmethod
@@ -44,6 +47,7 @@ class People:
             dwp=staff(Role.DWP_REVIEWER),
             panel=staff(Role.PANEL_MEMBER),
             admin=staff(Role.ADMIN),
+            delegated=staff(Role.DELEGATED_OFFICIAL),
             outsider=researcher(),
         )
 
@@ -57,6 +61,20 @@ def application_with_member(**kwargs) -> tuple[Application, User]:
     member = researcher()
     add_member(application, member)
     return application, member
+
+
+def with_checked_form(application: Application, request: dict | None = None) -> Application:
+    """Upload the demo catalogue's form answered with `request` (by default the demo's request, which meets the
+    delegation criteria) and check it as an upload is checked, so the application uses its stored result."""
+    ensure_demo_catalogue()
+    form = add_form(
+        application,
+        status=VariableRequestForm.Validation.PENDING,
+        content=filled_form(application.reference, request),
+    )
+    checked = validate_form(form.pk)
+    assert checked.validation_status == VariableRequestForm.Validation.PASSED, checked.result["findings"]
+    return reload(application)
 
 
 def reload(application: Application) -> Application:
@@ -103,8 +121,11 @@ def accredit_at_meeting(application, panel: User, *, by: User | None = None, end
 
 
 def advance(application: Application, state: str, people: People) -> Application:
-    """Take a draft to `state` along the usual path, with every event recorded."""
+    """Take a draft to `state` along the usual path, with every event recorded. To reach delegated review, the
+    application meets the delegation criteria (`with_checked_form`)."""
     coordinator = coordinator_of(application)
+    if state == State.DELEGATED_REVIEW:
+        application = with_checked_form(application)
     if state == State.DRAFT:
         return reload(application)
     submit_application(application_id=application.pk, by=coordinator)
@@ -125,7 +146,7 @@ def advance(application: Application, state: str, people: People) -> Application
     if state == State.DEPARTMENT_REVIEW:
         return reload(application)
     approve(application, people, "dfe", "hmrc", "dwp")
-    if state == State.PANEL_REVIEW:
+    if state in (State.PANEL_REVIEW, State.DELEGATED_REVIEW):
         return reload(application)
     accredit_at_meeting(application, people.panel)
     if state == State.ACCREDITED:

@@ -4,6 +4,7 @@ from .access import AccessCheckRun, MemberAccess
 from .application import Application, ReferenceCounter
 from .catalogue import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable
 from .conditions import ApprovalCondition
+from .delegation import DelegationSettings
 from .department_reviews import DepartmentReview
 from .events import ApplicationEvent
 from .forms import VariableRequestForm
@@ -21,6 +22,7 @@ __all__ = [
     "CatalogueDataset",
     "CatalogueTable",
     "CatalogueVariable",
+    "DelegationSettings",
     "DepartmentReview",
     "MemberAccess",
     "Query",

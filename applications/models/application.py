@@ -275,6 +275,26 @@ class Application(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        source=State.DEPARTMENT_REVIEW,
+        target=State.DELEGATED_REVIEW,
+        permission=_may("application.decide_department"),
+    )
+    def route_to_delegated_review(self, *, at):
+        """All departments approved an application that meets the delegation criteria (`applications.delegation`):
+        an official with delegated authority accredits it, or refers it to the panel."""
+        self.stage_entered_at = at
+
+    @transition(
+        field=state,
+        source=State.DELEGATED_REVIEW,
+        target=State.PANEL_REVIEW,
+        permission=_may("application.accredit_delegated"),
+    )
+    def refer_to_panel(self, *, at):
+        self.stage_entered_at = at
+
+    @transition(
+        field=state,
         source=[State.DEPARTMENT_REVIEW, State.QUERIED],
         target=State.REJECTED,
         conditions=[_at_department_review],
@@ -307,6 +327,20 @@ class Application(FSMModelMixin, models.Model):
         self.stage_entered_at = at
         self.panel_meeting_date = meeting_date
         self.panel_members_present = members_present
+        self.panel_conditions = conditions
+        self.accreditation_ends_on = ends_on
+
+    @transition(
+        field=state,
+        source=State.DELEGATED_REVIEW,
+        target=State.ACCREDITED,
+        permission=_may("application.accredit_delegated"),
+    )
+    def accredit_delegated(self, *, at, conditions, ends_on):
+        """Accreditation by an official with delegated authority: no meeting, so no meeting's record."""
+        self.decided_at = at
+        self.accredited_at = at
+        self.stage_entered_at = at
         self.panel_conditions = conditions
         self.accreditation_ends_on = ends_on
 

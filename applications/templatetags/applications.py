@@ -22,6 +22,8 @@ EVENT_LABELS = {
     "department_approved": "Department approved",
     "department_rejected": "Department rejected",
     "department_review_completed": "All departments approved",
+    "accreditation_routed": "Route to accreditation decided",
+    "referred_to_panel": "Referred to the panel by a delegated official",
     "department_reviews_reopened": "Departments asked to review again",
     "rejected": "Rejected",
     "accredited": "Accredited by the panel",
@@ -44,6 +46,8 @@ ROLE_LABELS = {role.value: role.label for role in Role} | {"coordinator": "Proje
 @register.filter
 def event_label(event) -> str:
     label = EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize())
+    if event.kind == "accredited" and (event.data or {}).get("route") == "delegated":
+        label = "Accredited by a delegated official"
     department = (event.data or {}).get("department")
     if department and event.kind.startswith("department_"):
         label = f"{label}: {Department(department).label}"

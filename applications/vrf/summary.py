@@ -18,7 +18,15 @@ def summarise(result) -> dict:
             if table.department in departments:
                 departments[table.department]["tables_requested"] += 1
     flagged = {"high_identification_risk": [], "sensitive": []}
+    # Every requested item by its score and its category ("unknown" for none), for criteria set elsewhere
+    # (delegated accreditation's threshold and excluded categories).
+    by_risk: dict[str, int] = {}
+    by_sensitivity: dict[str, int] = {}
     for variable in result.variables:
+        risk = str(variable.identification_risk) if variable.identification_risk is not None else "unknown"
+        by_risk[risk] = by_risk.get(risk, 0) + 1
+        category = variable.sensitivity or "unknown"
+        by_sensitivity[category] = by_sensitivity.get(category, 0) + 1
         groups = [datasets.setdefault(variable.dataset_group or "Unknown", _counts())]
         if variable.department in departments:
             groups.append(departments[variable.department])
@@ -46,6 +54,8 @@ def summarise(result) -> dict:
         "by_dataset": [{"dataset": name, **counts} for name, counts in datasets.items()],
         "by_department": [{"department": name, **counts} for name, counts in departments.items()],
         "flagged": flagged,
+        "by_identification_risk": dict(sorted(by_risk.items())),
+        "by_sensitivity": dict(sorted(by_sensitivity.items())),
     }
 
 

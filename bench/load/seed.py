@@ -24,7 +24,7 @@ from applications.vrf import validate_workbook
 from applications.vrf_catalogue import catalogue_for_version
 from demo import bulk as demo_bulk
 from demo import users as demo
-from demo.applications import add_member, ensure_profile, fill_answers
+from demo.applications import add_member, ensure_profile, fill_answers, not_all_low_risk
 from demo.forms import attach_demo_form, ensure_demo_catalogue, filled_form
 from leo_access.models import User
 from leo_access.roles import Role
@@ -88,6 +88,8 @@ def _application(title: str, coordinator: User, co_applicant: User, rng: random.
     with transaction.atomic():
         application = create_application(title=title, by=coordinator)
         fill_answers(application, title=title, start=today + timedelta(days=60), rng=rng)
+        # The load plan's approved applications go on to the panel, not to a delegated official.
+        not_all_low_risk(application)
         add_member(application, co_applicant)
         if form is not None:
             attach_demo_form(application, by=coordinator, data=form)

@@ -378,6 +378,7 @@ STAGE_SLA_DAYS = {
     "ras_check": env.int("SLA_DAYS_RAS_CHECK", default=10),
     "department_review": env.int("SLA_DAYS_DEPARTMENT_REVIEW", default=20),
     "panel_review": env.int("SLA_DAYS_PANEL_REVIEW", default=20),
+    "delegated_review": env.int("SLA_DAYS_DELEGATED_REVIEW", default=10),
     "accredited": env.int("SLA_DAYS_DECLARATIONS", default=15),
 }
 

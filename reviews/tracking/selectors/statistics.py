@@ -50,6 +50,8 @@ FUNNEL = [
     (State.ACCREDITED, "Accredited"),
     (State.ACCESS_GRANTED, "Access granted"),
 ]
+# Approved by all departments: on to the panel or to a delegated official.
+FUNNEL_REACHED = {State.PANEL_REVIEW: [State.PANEL_REVIEW, State.DELEGATED_REVIEW]}
 THROUGHPUT = [
     ("submitted", "Submitted"),
     ("accredited", "Accredited"),
@@ -247,7 +249,10 @@ def throughput(period: Period) -> list[MonthRow]:
 
 def funnel(period: Period) -> list[tuple[str, str, int]]:
     """Of the applications first submitted in `period`, how many reached each stage: one query."""
-    aggregates = {state.value: Count("application", filter=Q(to_state=state), distinct=True) for state, _ in FUNNEL}
+    aggregates = {
+        state.value: Count("application", filter=Q(to_state__in=FUNNEL_REACHED.get(state, [state])), distinct=True)
+        for state, _ in FUNNEL
+    }
     totals = ApplicationEvent.objects.filter(
         submitted_q("application__"),
         application__submitted_at__gte=period.since,

@@ -95,7 +95,7 @@ def test_twenty_conflicting_decisions_exactly_one_wins():
     assert application.state == expected_state
     new_events = list(application.events.order_by("id")[events_before:].values_list("kind", flat=True))
     expected_events = {
-        "approve": ["department_approved", "department_review_completed"],
+        "approve": ["department_approved", "accreditation_routed", "department_review_completed"],
         "reject": ["department_rejected", "rejected"],
         "query": ["queried"],
         "withdraw": ["withdrawn"],

@@ -27,6 +27,7 @@ def test_the_timeline_records_every_step_in_order():
         ("department_approved", "department_review", "department_review"),
         ("department_approved", "department_review", "department_review"),
         ("department_approved", "department_review", "department_review"),
+        ("accreditation_routed", "department_review", "department_review"),
         ("department_review_completed", "department_review", "panel_review"),
     ]
 

@@ -250,7 +250,9 @@ def test_the_review_page_uses_a_fixed_number_of_queries(client, people, django_a
         client.get(reverse("reviews:review", args=[application.pk]))
 
 
-@pytest.mark.parametrize("state", [State.RAS_CHECK, State.QUERIED, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW])
+@pytest.mark.parametrize(
+    "state", [State.RAS_CHECK, State.QUERIED, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW, State.DELEGATED_REVIEW]
+)
 def test_the_review_page_stays_within_fifteen_queries_at_every_stage(
     client, people, django_assert_max_num_queries, state
 ):
@@ -258,12 +260,19 @@ def test_the_review_page_stays_within_fifteen_queries_at_every_stage(
     team, viewer = {
         State.DEPARTMENT_REVIEW: ("dfe", people.dfe),
         State.PANEL_REVIEW: ("panel", people.panel),
+        State.DELEGATED_REVIEW: ("delegated", people.delegated),
     }.get(state, ("intake", people.ras))
     assign(application_id=application.pk, team=team, assignee=viewer, by=viewer)
     InternalNote.objects.create(application=application, author=viewer, author_role="staff", text="A note.")
     requesting(application, "NPD")
     client.force_login(viewer)
     client.get(reverse("reviews:review", args=[application.pk]))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(budget_at(state)):
         response = client.get(reverse("reviews:review", args=[application.pk]))
     assert response.status_code == 200
+
+
+def budget_at(state) -> int:
+    """Fifteen queries; at delegated review two more: the admins' criteria, and the checked form's tables named from
+    the catalogue (only an application with a checked form reaches delegated review; the others here have none)."""
+    return 17 if state == State.DELEGATED_REVIEW else 15

@@ -1,10 +1,10 @@
 """Every URL of the service, requested by every role, answers as the access table says.
 
 Roles: anonymous, the application's co-ordinator (a researcher who is a member), a researcher who is not a
-member, each department's reviewer, a RAS officer, a panel member and an admin. Expected answers come from
-`leo_access.access.URL_ACCESS` and the permission table: people the action allows get through (a page, a
-redirect onwards, or a "wrong stage" 409), anonymous people are sent to sign in, and everyone else is refused
-with 403 - or 404 where the object is someone else's, so that its existence is not revealed.
+member, each department's reviewer, a RAS officer, a panel member, a delegated official and an admin. Expected
+answers come from `leo_access.access.URL_ACCESS` and the permission table: people the action allows get through
+(a page, a redirect onwards, or a "wrong stage" 409), anonymous people are sent to sign in, and everyone else is
+refused with 403 - or 404 where the object is someone else's, so that its existence is not revealed.
 """
 
 from dataclasses import dataclass
@@ -37,7 +37,7 @@ from .test_access_table import url_names
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member", "outsider", "ras", "dfe", "hmrc", "dwp", "panel", "admin"]
+ROLES = ["anonymous", "member", "outsider", "ras", "dfe", "hmrc", "dwp", "panel", "delegated", "admin"]
 POST_ONLY = {
     "applications:submit",
     "applications:copy",
@@ -73,6 +73,7 @@ APPLICATION_AT = {
     "reviews:assign": "departments",
     "reviews:department": "departments",
     "reviews:panel": "panel",
+    "reviews:delegated": "delegated",
     "declarations:grant_access": "accredited",
     "reviews:close": "granted",
     "declarations:sign": "accredited",
@@ -131,6 +132,7 @@ def world():
         "intake": owned(State.RAS_CHECK),
         "departments": owned(State.DEPARTMENT_REVIEW),
         "panel": owned(State.PANEL_REVIEW),
+        "delegated": owned(State.DELEGATED_REVIEW),
         "accredited": owned(State.ACCREDITED),
         "granted": owned(State.ACCESS_GRANTED),
     }
