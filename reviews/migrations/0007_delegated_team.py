@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0005_dashboard_snapshot"),
+        ("reviews", "0006_queue_search_title_and_member_indexes"),
     ]
 
     operations = [

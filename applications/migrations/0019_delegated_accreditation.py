@@ -13,7 +13,7 @@ def create_the_criteria(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0017_approval_conditions"),
+        ("applications", "0018_register_names_consent_and_index"),
     ]
 
     operations = [
