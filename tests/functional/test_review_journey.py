@@ -7,6 +7,7 @@ import pytest
 from applications.models import Application
 from applications.services import submit_application
 from applications.states import State
+from demo.applications import not_all_low_risk
 from demo.forms import attach_demo_form, ensure_demo_catalogue
 from tests.factories import PASSWORD, ApplicationFactory, coordinator_of
 from tests.lifecycle import People
@@ -20,6 +21,8 @@ def test_intake_departments_and_panel_accredit_an_application(page):
     ensure_demo_catalogue()
     people = People.create()
     application = ApplicationFactory(form=False)
+    # Not one a delegated official may accredit: this journey is the panel's.
+    not_all_low_risk(application)
     attach_demo_form(application, by=application.created_by)
     submit_application(application_id=application.pk, by=coordinator_of(application))
 
