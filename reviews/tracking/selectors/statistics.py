@@ -34,11 +34,12 @@ STAGE_TIMES = OrderedDict(
         ("dwp", "DWP review"),
         ("department_review", "Department review (all three)"),
         ("panel_review", "Panel review"),
+        ("delegated_review", "Delegated review"),
         ("accredited", "Declarations"),
         ("end_to_end", "Submission to access granted"),
     ]
 )
-WHOLE_STAGES = ["ras_check", "department_review", "panel_review", "accredited"]
+WHOLE_STAGES = ["ras_check", "department_review", "panel_review", "delegated_review", "accredited"]
 # Buckets of days for the distribution chart: [lower, upper) in days.
 DAY_BUCKETS = [(0, 7, "Under 7 days"), (7, 14, "7 to 13 days"), (14, 30, "14 to 29 days"), (30, 60, "30 to 59 days")]
 LAST_BUCKET = (60, "60 days or more")

@@ -15,7 +15,7 @@ from applications.states import State
 from reviews.tracking import selectors, services
 from reviews.tracking.models import StageDuration, StageDurationStale
 from reviews.tracking.selectors import Period
-from tests.integration.tracking.conftest import _decide, _move, day
+from tests.integration.tracking.conftest import _decide, _finish, _move, _start, day
 from tests.lifecycle import People, advance, application_with_member, approve
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,18 @@ def test_generated_applications_are_marked_for_their_stage_times():
     services.refresh_stage_times()
     assert stored() == replayed()
     assert StageDuration.objects.exists()
+
+
+def test_time_with_a_delegated_official_is_its_own_stage():
+    application = _start("Delegated study", 0)
+    _move(application, "intake_passed", day(2), State.DEPARTMENT_REVIEW)
+    _move(application, "accreditation_routed", day(9), State.DELEGATED_REVIEW)
+    _move(application, "accredited", day(13), State.ACCREDITED)
+    _finish(application, State.ACCREDITED, day(13), submitted_at=day(0))
+    services.refresh_stage_times()
+    assert stored() == replayed()
+    times = {stage: days for _, stage, days, _ in stored()}
+    assert times["delegated_review"] == 4.0
+    assert times["department_review"] == 7.0
+    rows = {row.stage: row for row in selectors.stage_times(WHOLE_PERIOD)}
+    assert rows["delegated_review"].count == 1
