@@ -1,12 +1,12 @@
 """Writes on the applicant's side: create, submit, answer a query and resubmit, withdraw."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+
+from leo_access.files import sha256_of
 
 from . import clock, lifecycle
 from .errors import GuardFailed, InvalidInput, NotPermitted, StaleState
@@ -151,11 +151,9 @@ def withdraw_application(*, application_id, by, reason: str = "", expected_state
 
 
 def _sha256(uploaded) -> str:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
+    digest = sha256_of(uploaded)
     uploaded.seek(0)
-    return digest.hexdigest()
+    return digest
 
 
 def upload_variable_request_form(*, application_id, by, uploaded) -> VariableRequestForm:

@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass
 
 from applications.models import Application
+from leo_access.files import read_verified
 from leo_access.permissions import has_permission
 
 from .models import Declaration, SignedDeclarationDocument
@@ -50,17 +51,15 @@ def application_documents(application: Application) -> list[SignedDeclarationDoc
 def archive(application: Application) -> tuple[bytes, int]:
     """Every signed declaration PDF of the application in one zip, with a manifest of their hashes.
 
-    Each PDF is checked against its stored SHA-256 as it is read, so a damaged store fails loudly here.
+    Each PDF is read through `read_verified`, so a missing or changed one raises `StoredFileProblem` and no zip
+    is made: an archive never holds a document that is not the one signed.
     """
     documents = application_documents(application)
     buffer = io.BytesIO()
     manifest = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for document in documents:
-            with document.file.open("rb") as handle:
-                data = handle.read()
-            if sha256(data) != document.sha256:
-                raise OSError(f"Stored document {document.document_number} does not match its recorded SHA-256.")
+            data = read_verified(document.file.name, document.sha256)
             name = f"{document.document_number}.pdf"
             bundle.writestr(name, data)
             declaration = document.declaration

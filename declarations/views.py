@@ -13,7 +13,7 @@ from applications.views import detail_context, lost_to_another, visible_applicat
 from leo_access.audit import services as audit
 from leo_access.audit.services import client_ip
 from leo_access.confirmation import confirm
-from leo_access.files import protected_file_response
+from leo_access.files import StoredFileProblem, problem_page, protected_file_response
 from leo_access.permissions import has_permission
 
 from . import selectors, services
@@ -104,10 +104,13 @@ def archive(request, pk):
     application = application_for(request.user, pk)
     if application is None or not has_permission(request.user, "declaration.download_all", application):
         raise Http404("No such application")
-    data, count = selectors.archive(application)
+    name = slugify(f"{application.reference}-declarations")
+    try:
+        data, count = selectors.archive(application)
+    except StoredFileProblem as problem:
+        return problem_page(request, problem, filename=f"{name}.zip", application=application)
     if not count:
         raise Http404("No signed declarations yet")
-    name = slugify(f"{application.reference}-declarations")
     audit.record_download(
         request=request, what=f"all {count} signed declarations", application=application, filename=f"{name}.zip"
     )

@@ -39,17 +39,35 @@ class StoredFileProblem(Exception):
         self.name, self.problem = name, problem
 
 
+def sha256_of(handle, *, keep: list | None = None) -> str:
+    """The SHA-256 of an open file (or an upload) read in chunks from its start; each chunk is appended to `keep`
+    when given. The one place files are fingerprinted, whether they are being stored, moved or read back."""
+    digest = hashlib.sha256()
+    if hasattr(handle, "seek"):
+        handle.seek(0)
+    chunks = handle.chunks(CHUNK) if hasattr(handle, "chunks") else iter(lambda: handle.read(CHUNK), b"")
+    for chunk in chunks:
+        digest.update(chunk)
+        if keep is not None:
+            keep.append(chunk)
+    return digest.hexdigest()
+
+
+def stored_sha256(name: str, storage=None) -> str:
+    """The SHA-256 of the stored file `name` (in `storage`, by default the service's own)."""
+    with (storage or default_storage).open(name, "rb") as handle:
+        return sha256_of(handle)
+
+
 def read_verified(name: str, sha256: str) -> bytes:
     """The stored file's bytes, once checked against the SHA-256 recorded when it was stored."""
-    digest, parts = hashlib.sha256(), []
+    parts = []
     try:
         with default_storage.open(name, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-                parts.append(chunk)
+            digest = sha256_of(handle, keep=parts)
     except STORAGE_ERRORS as error:
         raise StoredFileProblem(name, "missing") from error
-    if digest.hexdigest() != sha256:
+    if digest != sha256:
         raise StoredFileProblem(name, "changed")
     return b"".join(parts)
 
@@ -70,7 +88,7 @@ def protected_media_response(
     try:
         response = _response(name, filename=filename, content_type=content_type, sha256=sha256)
     except StoredFileProblem as problem:
-        return _problem_page(request, problem, filename=filename, application=application)
+        return problem_page(request, problem, filename=filename, application=application)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -98,7 +116,8 @@ def _response(name: str, *, filename: str, content_type: str, sha256: str) -> Ht
         raise StoredFileProblem(name, "missing") from error
 
 
-def _problem_page(request, problem: StoredFileProblem, *, filename: str, application=None):
+def problem_page(request, problem: StoredFileProblem, *, filename: str, application=None):
+    """The page for a stored file that could not be sent, with an audit event for the team that runs the service."""
     changed = problem.problem == "changed"
     record(
         kind=AuditKind.FILE_UNAVAILABLE,

@@ -5,23 +5,13 @@ the other AWS_* settings set, and MEDIA_ROOT still pointing at the old files. Sa
 the bucket with the same content is left alone. Files on disk are not deleted.
 """
 
-import hashlib
-
 from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 
-from leo_access.files import STORAGE_ERRORS
-
-
-def _digest(storage, name: str) -> str:
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
+from leo_access.files import STORAGE_ERRORS, stored_sha256
 
 
 def stored_names():
@@ -67,10 +57,10 @@ class Command(BaseCommand):
     def _move(self, source, name: str, *, dry_run: bool) -> str:
         if not source.exists(name):
             return "missing on disk"
-        expected = _digest(source, name)
+        expected = stored_sha256(name, source)
         try:
             if default_storage.exists(name):
-                if _digest(default_storage, name) == expected:
+                if stored_sha256(name, default_storage) == expected:
                     return "already there"
                 if dry_run:
                     return "copied"
@@ -79,7 +69,7 @@ class Command(BaseCommand):
                 return "copied"
             with source.open(name, "rb") as handle:
                 saved = default_storage.save(name, handle)
-            if saved != name or _digest(default_storage, saved) != expected:
+            if saved != name or stored_sha256(saved, default_storage) != expected:
                 return "failed"
         except STORAGE_ERRORS:
             return "failed"

@@ -209,3 +209,20 @@ def test_the_pdf_shows_the_name_as_written_in_the_profile(accredited):
     ).stdout
     typed_line = next(line for line in text.splitlines() if line.startswith("Name typed when"))
     assert typed_line.split("when", 1)[1].strip() == "Ada de la Cruz-McKay"
+
+
+def test_a_changed_document_stops_the_zip_with_a_page_and_an_audit_event(client, signed, people):
+    from leo_access.audit.models import AuditEvent, AuditKind
+
+    application, declaration = signed
+    stored = declaration.document.file
+    with stored.storage.open(stored.name, "wb") as handle:
+        handle.write(pdf_bytes(declaration).replace(b"%%EOF", b"%%EOF\n% changed"))
+    client.force_login(people.admin)
+    response = client.get(reverse("declarations:archive", args=[application.pk]))
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("text/html")
+    assert "This file has changed since it was stored" in response.content.decode()
+    event = AuditEvent.objects.filter(kind=AuditKind.FILE_UNAVAILABLE).latest("pk")
+    assert event.data["problem"] == "changed"
+    assert event.data["stored_as"] == stored.name
