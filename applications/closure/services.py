@@ -18,7 +18,10 @@ OUTPUT_FIELDS = ("title", "kind", "published_on", "link", "output_checked")
 
 def close(application: Application, *, by, action: str, reason: str, data: dict | None = None):
     """Close a locked, live project: end every member's access and open its closure return. Inside the caller's
-    transaction; `action` is the permission the caller checked, which the event records the role of."""
+    transaction; `action` is the permission (`application.close` or `application.close_early`) the person acts by."""
+    if action not in ("application.close", "application.close_early"):
+        raise ValueError(f"Not a closing permission: {action}")
+    lifecycle.authorise(by, action, application)
     lifecycle.apply(
         application,
         "close",

@@ -1,6 +1,5 @@
 """The co-ordinator's closure pages: closing early (asked on its own page first) and the closure return."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -94,7 +93,7 @@ def closure_return(request, pk):
     if not has_permission(request.user, "closure.return", application):
         raise PermissionDenied
     if application.state != State.CLOSED:
-        messages.info(request, "The closure return opens once the project has closed.")
+        # Nothing to send yet (GET writes nothing, so no message either): the project page says where it stands.
         return redirect("applications:detail", pk=pk)
     the_return = selectors.closure_return_of(application)
     if the_return is None or the_return.is_submitted:
