@@ -98,15 +98,12 @@ def _keep_draft(closure_return: ClosureReturn, final_report: str | None):
         closure_return.save(update_fields=["final_report"])
 
 
-def remove_output(*, output_id, by, final_report: str | None = None) -> None:
+def remove_output(*, application_id, output_id, by, final_report: str | None = None) -> None:
     """Take an output off a return that has not been sent (added by mistake), keeping the report written so far."""
     try:
         output_id = int(output_id)
     except (TypeError, ValueError):
         raise InvalidInput("That output has already been removed.") from None
-    application_id = ProjectOutput.objects.values_list("application_id", flat=True).filter(pk=output_id).first()
-    if application_id is None:
-        raise InvalidInput("That output has already been removed.")
     with transaction.atomic():
         application, closure_return = _locked_return(application_id, by)
         output = ProjectOutput.objects.select_for_update().filter(pk=output_id, application=application).first()

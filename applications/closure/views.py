@@ -56,7 +56,12 @@ def _perform(request, application, output_form, return_form) -> bool:
     action = request.POST.get("action", "")
     report = request.POST.get("return-final_report", "")
     if action.startswith("remove-"):
-        services.remove_output(output_id=action.removeprefix("remove-"), by=request.user, final_report=report)
+        services.remove_output(
+            application_id=application.pk,
+            output_id=action.removeprefix("remove-"),
+            by=request.user,
+            final_report=report,
+        )
         confirm(request, "The output has been removed")
         return True
     if action == "add":
