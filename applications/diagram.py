@@ -19,6 +19,8 @@ def transitions() -> list[tuple[str, str, str, str]]:
             transition.target.allowed_states if isinstance(transition.target, TargetChooser) else [transition.target]
         )
         action = getattr(transition.permission, "action", "")
+        if isinstance(action, tuple):  # any of several permissions allows it
+            action = " or ".join(action)
         for target in targets:
             edges.add((str(transition.source), str(target), transition.name, action))
     return sorted(edges)
@@ -44,7 +46,8 @@ def render() -> str:
         "Department decisions are recorded per department (DfE, HMRC, DWP) while the application is at",
         "`department_review`; the third approval runs `complete_department_review` and the first rejection runs",
         "`reject`. `grant_access` also runs by itself when the last Individual Declaration is signed, and `close`",
-        "when a project's accreditation end date has passed. An answer to a panel query that asks for more of a",
+        "the day after a project's own end date (its co-ordinator may close it earlier, an admin at any time; the",
+        "accreditation end date closes nothing). An answer to a panel query that asks for more of a",
         "department's data runs `resubmit_for_department_review` instead of `resubmit`: the departments whose data",
         "grew review again (`applications/rereview.py`), and their approvals take it on to the panel.",
         "",

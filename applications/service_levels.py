@@ -6,7 +6,7 @@ second. An application 20 days and 1 second into a 20-day stage is overdue every
 the applicant (queried) has no service level, so it is never overdue.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -57,3 +57,50 @@ def days_at_stage(stage_entered_at: datetime | None, now: datetime | None = None
     if stage_entered_at is None:
         return 0
     return ((now or timezone.now()) - stage_entered_at).days
+
+
+# Projects: when they end, and when their closure return is due ----------------------------------------------
+#
+# A project's end date is the one its applicant gave (`Application.end_date`): the last day of access. The
+# project closes the day after it, whatever the accreditation end date the panel recorded (ADR 0019). The
+# closing task, the warnings, members' access and the register's flags all read these.
+
+
+def project_ends_on(application) -> date | None:
+    """The last day of a project's access."""
+    return application.end_date
+
+
+def past_end_q(today: date) -> Q:
+    """Projects whose last day has passed: they are due to close."""
+    return Q(end_date__lt=today)
+
+
+def ending_within_q(today: date, days: int) -> Q:
+    """Projects whose last day is today or within `days` days."""
+    return Q(end_date__gte=today, end_date__lte=today + timedelta(days=days))
+
+
+def end_warnings() -> tuple[int, ...]:
+    """Days before the end date the co-ordinator and the RAS are warned, widest first."""
+    return tuple(sorted(settings.PROJECT_END_WARNING_DAYS, reverse=True))
+
+
+def end_warning_due(ends_on: date, today: date) -> int | None:
+    """The tightest warning the end date has reached (a late first run sends only that one), or None."""
+    left = (ends_on - today).days
+    reached = [days for days in end_warnings() if 0 <= left <= days]
+    return min(reached) if reached else None
+
+
+def closure_return_due_on(closed_on: date) -> date:
+    return closed_on + timedelta(days=settings.CLOSURE_RETURN_DAYS)
+
+
+def closure_return_overdue_q(today: date, prefix: str = "") -> Q:
+    """Closure returns not sent by their due day (`prefix` reaches the return from a related row)."""
+    return Q(**{f"{prefix}submitted_at__isnull": True, f"{prefix}due_on__lt": today})
+
+
+def closure_return_overdue(closure_return, today: date) -> bool:
+    return closure_return.submitted_at is None and closure_return.due_on < today

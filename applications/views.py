@@ -13,7 +13,8 @@ from leo_access.confirmation import confirm
 from leo_access.permissions import has_permission, holds_current_stage
 from leo_access.roles import department_of, is_staff_member
 
-from . import selectors, services
+from . import selectors, service_levels, services
+from .closure import selectors as closure_selectors
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .ethics import answers_for
 from .forms import NewApplicationForm, ResubmitForm, WithdrawForm
@@ -138,6 +139,7 @@ def detail_context(request, application, **extra):
     own_department = department_of(request.user)
     own_review = next((r for r in department_reviews if r.department == own_department), None)
     statuses = selectors.section_statuses(application, members=members, forms=forms)
+    closure_return = closure_selectors.closure_return_of(application) if application.state == State.CLOSED else None
     return {
         "application": application,
         "explanation": EXPLANATIONS[application.state],
@@ -169,6 +171,13 @@ def detail_context(request, application, **extra):
         # The version the application uses: a newer upload that failed its checks does not replace it.
         "current_form": selectors.current_of(forms),
         "is_staff_viewer": is_staff_member(request.user),
+        "closure_return": closure_return,
+        "closure_return_overdue": bool(
+            closure_return and service_levels.closure_return_overdue(closure_return, timezone.localdate())
+        ),
+        "outputs": closure_selectors.outputs_of(application) if closure_return else [],
+        "may_close_early": application.state == State.ACCESS_GRANTED
+        and has_permission(request.user, "application.close_early", application),
         "Decision": DepartmentReview.Decision,
         "State": State,
         **extra,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import clock
+from applications.closure.services import close_early
 from applications.ethics import ITEMS
 from applications.models import Application, DepartmentReview, TeamMember
 from applications.services import create_application, resubmit_application, submit_application, withdraw_application
@@ -137,14 +138,17 @@ STEP_DAYS = {
     "accredit": (7, 30),
     "sign": (2, 20),
     "close": (300, 700),
+    "close_early": (20, 40),
     "withdraw": (5, 40),
 }
 
 
-def plan_history(target: State, rng: random.Random, preferred_start: datetime) -> tuple[datetime, list]:
-    """The steps to `target`, each with how long after the previous one it happens, and a start early enough
-    for all of them to be in the past."""
-    steps = list(PATHS[target])
+def plan_history(
+    target: State, rng: random.Random, preferred_start: datetime, steps: list[str] | None = None
+) -> tuple[datetime, list]:
+    """The steps to `target` (or those given), each with how long after the previous one it happens, and a start
+    early enough for all of them to be in the past."""
+    steps = list(steps or PATHS[target])
     # Some applications that went on were queried at intake and answered first.
     if len(steps) > 2 and rng.random() < 0.25:
         steps[1:1] = ["query_intake", "answer"]
@@ -192,6 +196,8 @@ def _step(application, step, staff, coordinator):
             sign_declaration(declaration_id=declaration.pk, by=declaration.member)
     elif step == "close":
         close_project(application_id=pk, by=staff.admin, reason="The project ended.")
+    elif step == "close_early":
+        close_early(application_id=pk, by=coordinator, reason="The analysis finished ahead of plan.")
     elif step == "withdraw":
         withdraw_application(application_id=pk, by=coordinator, reason="The funding did not come through.")
     elif step == "reject_intake":
@@ -227,6 +233,7 @@ DEMO_APPLICATIONS = [
     ("Further education and earnings at 30", State.DELEGATED_REVIEW),
     ("Teacher training and later earnings", State.ACCREDITED),
     ("Labour-market returns to level 3 qualifications", State.ACCESS_GRANTED),
+    ("Graduate earnings by type of school attended", State.CLOSED),
     ("Furlough and the early careers of graduates", State.REJECTED),
 ]
 
@@ -254,7 +261,9 @@ def ensure_demo_applications(by_role: dict[Role, list[User]]) -> int:
     for index, (title, target) in enumerate(DEMO_APPLICATIONS):
         if title in existing:
             continue
-        start, plan = plan_history(target, rng, timezone.now() - timedelta(days=200 - index * 12))
+        # The named closed project was closed early by its co-ordinator, within its team's accreditation.
+        steps = [*PATHS[State.ACCESS_GRANTED], "close_early"] if target == State.CLOSED else None
+        start, plan = plan_history(target, rng, timezone.now() - timedelta(days=200 - index * 12), steps)
         with transaction.atomic(), clock.frozen_at(start):
             application = create_application(title=title, by=researcher)
             fill_answers(application, title=title, start=today + timedelta(days=60), rng=rng)

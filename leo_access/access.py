@@ -64,6 +64,8 @@ URL_ACCESS: dict[str, Access] = {
     "applications:conditions": Access("condition.set", APPLICATION, note="Conditions; the approving team adds them"),
     "applications:condition_evidence": Access("condition.evidence", APPLICATION),
     "applications:condition_decide": Access("condition.decide", APPLICATION, note="Only the team that set it"),
+    "applications:close_early": Access("application.close_early", APPLICATION, note="Only the co-ordinator"),
+    "applications:closure_return": Access("closure.return", APPLICATION, note="Only the co-ordinator, once closed"),
     # The public register of accredited projects, for everyone
     "register:index": PUBLIC,
     "register:csv": PUBLIC,
@@ -87,6 +89,7 @@ URL_ACCESS: dict[str, Access] = {
     "declarations:grant_access": Access("application.grant_access", APPLICATION),
     "reviews:close": Access("application.close", APPLICATION),
     "reviews:access_list": Access("access.view", note="Who has access to which project's data, until when"),
+    "reviews:closure_returns": Access("closure.view_returns", note="Closure returns awaited and overdue"),
     "reviews:access_export": Access("access.view"),
     "reviews:member_access": Access(
         "access.view", "member_access", note="One member's access; suspending, reinstating or ending it"
@@ -179,6 +182,11 @@ SERVICE_ACCESS: dict[str, str] = {
     "applications.member_access.services.reinstate_member_access": "access.reinstate",
     "applications.member_access.services.warn_member_access": "access.suspend",
     "applications.member_access.services.end_member_access": "access.end",
+    "applications.closure.services.close_early": "application.close_early",
+    "applications.closure.services.close": "application.close",
+    "applications.closure.services.add_output": "closure.return",
+    "applications.closure.services.remove_output": "closure.return",
+    "applications.closure.services.submit_closure_return": "closure.return",
     "applications.conditions.set_condition": "condition.set",
     "applications.conditions.submit_evidence": "condition.evidence",
     "applications.conditions.decide_condition": "condition.decide",
@@ -218,6 +226,7 @@ SERVICE_ACCESS: dict[str, str] = {
 SERVICE_MODULES = [
     "applications.services",
     "applications.member_access.services",
+    "applications.closure.services",
     "applications.conditions",
     "reviews.services",
     "reviews.delegation",
@@ -231,7 +240,8 @@ SERVICE_MODULES = [
 ]
 
 # Each transition of an application, and the permission its django-fsm `permission=` names.
-TRANSITION_ACCESS: dict[str, str] = {
+# A transition any of several permissions allows names them all, in a tuple.
+TRANSITION_ACCESS: dict[str, str | tuple[str, ...]] = {
     "submit": "application.submit",
     "query": "application.query",
     "resubmit": "application.resubmit",
@@ -246,5 +256,5 @@ TRANSITION_ACCESS: dict[str, str] = {
     "accredit": "application.accredit",
     "grant_access": "application.grant_access",
     "withdraw": "application.withdraw",
-    "close": "application.close",
+    "close": ("application.close", "application.close_early"),
 }

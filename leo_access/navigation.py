@@ -21,6 +21,7 @@ _ITEMS = [
     ("Panel meetings", "reviews:meetings", "reviews.manage_meetings"),
     ("Tracking", "tracking:dashboard", "tracking.view"),
     ("Access list", "reviews:access_list", "access.view"),
+    ("Closure returns", "reviews:closure_returns", "closure.view_returns"),
     ("Audit log", "audit:log", "audit.view"),
     ("Researcher register", "accredited_register", "register.import"),
     ("Your profile", "profile", "application.list_own"),

@@ -135,7 +135,16 @@ PERMISSIONS: dict[str, Rule] = {
     "application.grant_access": _rule(
         {Role.RAS_OFFICER}, description="Grant access once declarations are signed", automatic=True
     ),
-    "application.close": _rule({Role.ADMIN}, description="Close a project", automatic=True),
+    "application.close": _rule(
+        {Role.ADMIN}, description="Close a project (automatically once its end date has passed)", automatic=True
+    ),
+    "application.close_early": _rule(RESEARCHER, is_coordinator, "Close one's own project before its end date"),
+    "closure.return": _rule(
+        RESEARCHER, is_coordinator, "Write and send a closed project's closure return: outputs and final report"
+    ),
+    "closure.view_returns": _rule(
+        {Role.RAS_OFFICER, Role.ADMIN}, description="See closure returns awaited and overdue, and chase them"
+    ),
     "access.view": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="See and export who has access to which project"),
     "access.suspend": _rule(
         {Role.ADMIN, Role.RAS_OFFICER},

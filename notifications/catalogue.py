@@ -38,7 +38,11 @@ KINDS: dict[str, Kind] = {
     ),
     "access_granted": Kind("Access to LEO has been granted", "The last declaration is signed.", to_team=True),
     "withdrawn": Kind("Your application was withdrawn", "The co-ordinator or the service withdraws it.", to_team=True),
-    "closed": Kind("Your project has been closed", "The project is closed.", to_team=True),
+    "closed": Kind(
+        "Your project has been closed",
+        "The project is closed: on its end date, early by the co-ordinator, or by an admin.",
+        to_team=True,
+    ),
     "condition_set": Kind(
         "A condition has been set on your project",
         "A department, the panel or an admin attaches a condition.",
@@ -83,7 +87,13 @@ KINDS: dict[str, Kind] = {
         "Your researcher accreditation is about to expire", "90 and 30 days before a researcher's accreditation ends."
     ),
     "project_ending": Kind(
-        "A project is due to end", "60 days before a project's end date, to the co-ordinator and the RAS."
+        "A project is due to end",
+        "60 and 14 days before a project's end date (PROJECT_END_WARNING_DAYS), to the co-ordinator and the RAS.",
+    ),
+    "closure_return_overdue": Kind(
+        "A closure return is overdue",
+        "A closed project's return is not sent CLOSURE_RETURN_DAYS after closing, then weekly: to the co-ordinator "
+        "and the RAS.",
     ),
     "project_ended": Kind("A project's end date has passed", "The day after a project's end date, to admins."),
 }

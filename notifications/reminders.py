@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications import service_levels
 from applications.errors import LifecycleError
-from applications.models import Application, ApprovalCondition
+from applications.models import Application, ApprovalCondition, ClosureReturn
 from applications.services import withdraw_application
 from applications.states import State
 from leo_access.actors import SYSTEM
@@ -24,7 +24,6 @@ from .models import Message, ReminderRun
 QUERY_REMINDER_DAYS = 14
 WITHDRAWAL_WARNING_DAYS_BEFORE = 7
 ACCREDITATION_WARNINGS = (90, 30)
-PROJECT_END_WARNING_DAYS = 60
 CONDITION_WARNING_DAYS = 7
 # An end date further back than this is history, not news (for example on the first run).
 PROJECT_ENDED_LOOKBACK_DAYS = 30
@@ -174,27 +173,30 @@ def expiring_accreditations(today) -> int:
 
 
 def ending_projects(today) -> int:
+    """The co-ordinator and the RAS, at each of PROJECT_END_WARNING_DAYS (60 and 14) before the end date, once
+    each; a later end date (an extension) warns afresh."""
     count = 0
     soon = Application.objects.filter(
-        state=State.ACCESS_GRANTED,
-        end_date__gte=today,
-        end_date__lte=today + timedelta(days=PROJECT_END_WARNING_DAYS),
+        service_levels.ending_within_q(today, max(service_levels.end_warnings())), state=State.ACCESS_GRANTED
     )
     for application in soon:
+        ends_on = service_levels.project_ends_on(application)
+        warning = service_levels.end_warning_due(ends_on, today)
+        period = f"{ends_on.isoformat()}:{warning}"
 
-        def build(application=application):
+        def build(application=application, ends_on=ends_on, warning=warning, period=period):
             people = [recipients.Recipient(m.email, m.user) for m in recipients.coordinators(application)]
             people += recipients.team_recipients(recipients.Team.INTAKE)
             return _messages(
                 "project_ending",
                 people,
-                key=f"reminder:project_ending:{application.pk}:{application.end_date.isoformat()}",
+                key=f"reminder:project_ending:{application.pk}:{period}",
                 path=recipients.application_path(application),
                 application=application,
-                context={"end_date": application.end_date.isoformat()},
+                context={"end_date": ends_on.isoformat(), "days": warning},
             )
 
-        count += len(once("project_ending", str(application.pk), application.end_date.isoformat(), build))
+        count += len(once("project_ending", str(application.pk), period, build))
     ended = Application.objects.filter(
         state__in=[State.ACCESS_GRANTED, State.CLOSED],
         end_date__lt=today,
@@ -213,6 +215,34 @@ def ending_projects(today) -> int:
             )
 
         count += len(once("project_ended", str(application.pk), application.end_date.isoformat(), build_ended))
+    return count
+
+
+def overdue_closure_returns(today) -> int:
+    """A closure return not sent by its due day: the co-ordinator and the RAS, then weekly until it is sent."""
+    count = 0
+    overdue = ClosureReturn.objects.filter(
+        service_levels.closure_return_overdue_q(today), application__state=State.CLOSED
+    ).select_related("application")
+    for closure_return in overdue:
+        application = closure_return.application
+        # Overdue from the day after it was due: that day starts week 0, and each seven days a new week.
+        week = ((today - closure_return.due_on).days - 1) // 7
+        period = f"{closure_return.due_on.isoformat()}:week-{week}"
+
+        def build(application=application, closure_return=closure_return, period=period):
+            people = [recipients.Recipient(m.email, m.user) for m in recipients.coordinators(application)]
+            people += recipients.team_recipients(recipients.Team.INTAKE)
+            return _messages(
+                "closure_return_overdue",
+                people,
+                key=f"reminder:closure_return_overdue:{application.pk}:{period}",
+                path=reverse("applications:closure_return", args=[application.pk]),
+                application=application,
+                context={"due_on": closure_return.due_on.isoformat()},
+            )
+
+        count += len(once("closure_return_overdue", str(application.pk), period, build))
     return count
 
 
@@ -300,4 +330,5 @@ def run_all() -> dict:
         "expiring_accreditations": expiring_accreditations(today),
         "ending_projects": ending_projects(today),
         "conditions_due": conditions_due(today),
+        "overdue_closure_returns": overdue_closure_returns(today),
     }

@@ -6,13 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import clock, lifecycle
+from applications.closure import services as closure
 from applications.errors import GuardFailed, InvalidInput, NotPermitted, StaleState
-from applications.member_access.services import end_project_access
 from applications.models import Application, DepartmentReview, Query
 from applications.rules import Problem
 from applications.selectors import current_department_reviews, data_fingerprint
 from applications.states import State
-from leo_access.actors import SYSTEM
 from leo_access.roles import Department, department_of
 from leo_access.teams import TEAM_ROLES, Team, in_team
 
@@ -236,15 +235,7 @@ def close_project(
         application = lifecycle.lock(application_id)
         lifecycle.ensure_state(application, expected_state)
         lifecycle.authorise(by, "application.close", application)
-        lifecycle.apply(
-            application,
-            "close",
-            by=by,
-            action="application.close",
-            kind="closed",
-            comment=reason.strip() or ("The project's end date has passed." if by is SYSTEM else ""),
-        )
-        end_project_access(application, by=by, reason=reason.strip())
+        closure.close(application, by=by, action="application.close", reason=reason.strip())
     return application
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views, meeting_views, queue_views, views
+from . import access_views, closure_views, meeting_views, queue_views, views
 
 app_name = "reviews"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("access/", access_views.access_list, name="access_list"),
     path("access/export.csv", access_views.access_export, name="access_export"),
     path("access/<int:pk>/", access_views.member_access, name="member_access"),
+    path("closure-returns/", closure_views.closure_returns, name="closure_returns"),
     path("meetings/", meeting_views.meetings, name="meetings"),
     path("meetings/<int:meeting_id>/", meeting_views.meeting, name="meeting"),
     path("meetings/<int:meeting_id>/items/<int:item_id>/", meeting_views.agenda_item, name="agenda_item"),

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from leo_access.actors import SYSTEM
+from leo_access.permissions import has_permission
 
-from .. import clock, lifecycle
+from .. import clock, lifecycle, service_levels
 from ..errors import GuardFailed, InvalidInput, StaleState
 from ..models import Application, MemberAccess, TeamMember
 from ..rules import continuing_access_problems
@@ -19,9 +20,8 @@ from ..states import State
 
 
 def access_ends_on(application: Application):
-    """The last day of access: the project's end date or the end of its accreditation, whichever is first."""
-    days = [day for day in (application.end_date, application.accreditation_ends_on) if day]
-    return min(days) if days else None
+    """The last day of access: the project's end date, the day the project closes after (ADR 0019)."""
+    return service_levels.project_ends_on(application)
 
 
 def open_member_access(application: Application, *, by) -> list[MemberAccess]:
@@ -46,8 +46,10 @@ def open_member_access(application: Application, *, by) -> list[MemberAccess]:
 
 
 def end_project_access(application: Application, *, by, reason: str = "") -> int:
-    """End every open record as the project closes. Inside the closing transaction, on the locked application."""
-    lifecycle.authorise(by, "application.close", application)
+    """End every open record as the project closes. Inside the closing transaction, on the locked application.
+    An admin or the service closes a project; its co-ordinator may close it early."""
+    if not has_permission(by, "application.close_early", application):
+        lifecycle.authorise(by, "application.close", application)
     return application.member_access.exclude(status=MemberAccess.Status.ENDED).update(
         status=MemberAccess.Status.ENDED,
         ended_at=clock.now(),

@@ -8,6 +8,7 @@ from .delegation import DelegationSettings
 from .department_reviews import DepartmentReview
 from .events import ApplicationEvent
 from .forms import VariableRequestForm
+from .outputs import ClosureReturn, ProjectOutput
 from .queries import Query
 from .queues import QUEUE_ORDERS, department_queue, joined, queue_stage, split
 from .team import TeamMember
@@ -22,9 +23,11 @@ __all__ = [
     "CatalogueDataset",
     "CatalogueTable",
     "CatalogueVariable",
+    "ClosureReturn",
     "DelegationSettings",
     "DepartmentReview",
     "MemberAccess",
+    "ProjectOutput",
     "Query",
     "ReferenceCounter",
     "TeamMember",

@@ -35,7 +35,7 @@ class MemberAccess(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     granted_at = models.DateTimeField()
     valid_from = models.DateField()
-    # The last day of access: the project's end date or the end of its accreditation, whichever is first.
+    # The last day of access: the project's end date (applications.service_levels.project_ends_on).
     valid_until = models.DateField(null=True, blank=True)
 
     suspended_at = models.DateTimeField(null=True, blank=True)

@@ -20,15 +20,16 @@ from .queues import QUEUE_ORDERS, department_queue, queue_stage, split
 _RELOADING = threading.Lock()
 
 
-def _may(action):
-    """A transition's permission: the one permission table decides."""
+def _may(action, *alternatives):
+    """A transition's permission: the one permission table decides. With alternatives, any of the actions will do
+    (an admin closes a project; its co-ordinator may close it early)."""
 
     def check(instance, user):
         from leo_access.permissions import has_permission
 
-        return has_permission(user, action, instance)
+        return any(has_permission(user, name, instance) for name in (action, *alternatives))
 
-    check.action = action
+    check.action = action if not alternatives else (action, *alternatives)
     return check
 
 
@@ -359,7 +360,12 @@ class Application(FSMModelMixin, models.Model):
         self.withdrawn_at = at
         self.stage_entered_at = at
 
-    @transition(field=state, source=State.ACCESS_GRANTED, target=State.CLOSED, permission=_may("application.close"))
+    @transition(
+        field=state,
+        source=State.ACCESS_GRANTED,
+        target=State.CLOSED,
+        permission=_may("application.close", "application.close_early"),
+    )
     def close(self, *, at):
         self.closed_at = at
         self.stage_entered_at = at

@@ -4,7 +4,8 @@ Only projects in `REGISTER_STATES` that have been accredited appear. A row holds
 e-mail addresses, staff notes, panel conditions or anything of an application before accreditation; researchers'
 names only where the co-ordinator agreed (`Application.register_names_consent`). Every function here takes a
 fixed number of queries however many applications there are: one for the page of applications, one for their
-teams and one for their Variable Request Forms.
+teams, one for their Variable Request Forms and, when any is closed, one for their outputs. A closed project's
+outputs are published once its co-ordinator has sent the closure return.
 """
 
 from collections.abc import Iterator
@@ -17,7 +18,15 @@ from django.utils import timezone
 
 from leo_access.models import ResearcherProfile
 
-from ..models import Application, CatalogueDataset, TeamMember, VariableRequestForm, joined, split
+from ..models import (
+    Application,
+    CatalogueDataset,
+    ProjectOutput,
+    TeamMember,
+    VariableRequestForm,
+    joined,
+    split,
+)
 from ..section_forms import PUBLIC_BENEFIT_CATEGORIES
 from ..selectors import current_of
 from ..states import REGISTER_STATES, State
@@ -89,7 +98,7 @@ FIELDS = (
     "public_benefit_categories",
     "requested_datasets",
     "accredited_at",
-    "accreditation_ends_on",
+    "end_date",
     "state",
     "register_names_consent",
 )
@@ -127,14 +136,38 @@ def _tables(ids) -> dict:
     return tables
 
 
+def _outputs(ids) -> dict:
+    """The outputs of each project whose closure return has been sent, oldest first."""
+    outputs: dict = {pk: [] for pk in ids}
+    if not ids:
+        return outputs
+    rows = ProjectOutput.objects.filter(
+        application_id__in=ids, application__closure_return__submitted_at__isnull=False
+    ).order_by("application_id", "published_on", "pk")
+    for output in rows:
+        outputs[output.application_id].append(
+            {
+                "title": output.title,
+                "type": output.get_kind_display(),
+                "date": output.published_on,
+                "doi_or_url": output.link,
+                "url": output.url,
+                "output_checked": output.output_checked,
+            }
+        )
+    return outputs
+
+
 def _local_date(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment else None
 
 
 def entries_for(rows: list[dict]) -> list[dict]:
-    """Published rows for applications read with `FIELDS`, in the same order: two queries in all."""
+    """Published rows for applications read with `FIELDS`, in the same order: three queries in all."""
     ids = [row["pk"] for row in rows]
-    teams, tables = _teams(ids), _tables(ids)
+    # Only closed projects have outputs: a page without one asks nothing more.
+    closed = [row["pk"] for row in rows if row["state"] == State.CLOSED]
+    teams, tables, outputs = _teams(ids), _tables(ids), _outputs(closed)
     entries = []
     for row in rows:
         team = teams[row["pk"]]
@@ -152,11 +185,13 @@ def entries_for(rows: list[dict]) -> list[dict]:
                 "datasets": split(row["requested_datasets"]),
                 "tables": tables[row["pk"]],
                 "accredited_on": _local_date(row["accredited_at"]),
-                "ends_on": row["accreditation_ends_on"],
+                # The project's end date (`service_levels.project_ends_on`): it closes the day after.
+                "ends_on": row["end_date"],
                 "status": row["state"],
                 "status_label": STATUS_LABELS[row["state"]],
                 # None: the co-ordinator did not agree to publish names (as against a team with no names).
                 "researchers": [name for name, _ in team if name] if named else None,
+                "outputs": outputs.get(row["pk"], []),
             }
         )
     return entries

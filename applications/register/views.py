@@ -37,6 +37,7 @@ CSV_COLUMNS = [
     "Ends on",
     "Status",
     "Researchers",
+    "Outputs",
 ]
 NOT_PUBLISHED = "Not published"
 
@@ -145,8 +146,14 @@ def _csv_row(entry: dict) -> list[str]:
         entry["ends_on"].isoformat() if entry["ends_on"] else "",
         entry["status_label"],
         NOT_PUBLISHED if researchers is None else "; ".join(researchers),
+        "; ".join(_output_cell(output) for output in entry["outputs"]),
     ]
     return [neutralise(cell) for cell in cells]
+
+
+def _output_cell(output: dict) -> str:
+    checked = "output-checked" if output["output_checked"] else "not output-checked"
+    return f"{output['title']} ({output['type']}, {output['date'].isoformat()}, {output['doi_or_url']}, {checked})"
 
 
 def _filename(extension: str) -> str:

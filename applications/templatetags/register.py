@@ -34,6 +34,25 @@ def _tables(tables) -> str:
     return format_html(TABLES, len(tables), "" if len(tables) == 1 else "s", rows)
 
 
+OUTPUTS = (
+    '<details class="govuk-details govuk-!-margin-bottom-0"><summary class="govuk-details__summary">'
+    '<span class="govuk-details__summary-text">{} output{}</span></summary>'
+    '<div class="govuk-details__text"><ul class="govuk-list">{}</ul></div></details>'
+)
+
+
+def _outputs(outputs) -> str:
+    rows = format_html_join(
+        "",
+        '<li><a class="govuk-link" href="{}" rel="noopener">{}</a> ({}, {}{})</li>',
+        (
+            (o["url"], o["title"], o["type"], _date(o["date"]), "" if o["output_checked"] else ", not output-checked")
+            for o in outputs
+        ),
+    )
+    return format_html(OUTPUTS, len(outputs), "" if len(outputs) == 1 else "s", rows)
+
+
 def _date(value) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
@@ -53,6 +72,8 @@ def _card(project: dict) -> str:
         ("Ends", _date(project["ends_on"]) or "Not set"),
         ("Researchers", "Not published" if researchers is None else "; ".join(researchers)),
     ]
+    if project["outputs"]:
+        rows.append(("Outputs", _outputs(project["outputs"])))
     body = format_html_join("", ROW, rows)
     return format_html(CARD, project["reference"], project["reference"], project["title"], body)
 

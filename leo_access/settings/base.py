@@ -382,6 +382,12 @@ STAGE_SLA_DAYS = {
     "accredited": env.int("SLA_DAYS_DECLARATIONS", default=15),
 }
 
+# Days before a project's end date its co-ordinator and the RAS are warned, once each.
+PROJECT_END_WARNING_DAYS = (60, 14)
+# Days after a project closes that its closure return (outputs, final report, destruction of material) is due;
+# unsent after that, the return is overdue: chased weekly and listed for the RAS.
+CLOSURE_RETURN_DAYS = env.int("CLOSURE_RETURN_DAYS", default=30)
+
 # Individual Declarations (declarations/) ----------------------------------------------
 
 # The service's key and certificate (PEM) that seal signed declaration PDFs. A real deployment

@@ -83,13 +83,13 @@ class RegisterFilterForm(forms.Form):
     state = _select("State", [(state.value, state.label) for state in selectors.REGISTER_STATES], "Any state")
     flag = _select(
         "Flag",
-        [("ending_soon", "Accreditation ends within 90 days"), ("past_end", "Past its end date and not closed")],
+        [("ending_soon", "Ends within 90 days"), ("past_end", "Past its end date and not closed")],
         "Any project",
     )
     accredited_from = _date("Accredited from")
     accredited_to = _date("Accredited to")
-    ends_from = _date("Accreditation ends from")
-    ends_to = _date("Accreditation ends to")
+    ends_from = _date("Project ends from")
+    ends_to = _date("Project ends to")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,6 +38,11 @@ def test_seed_demo_creates_the_demo_applications_once_each_at_its_stage():
     assert (condition.state, condition.application.state) == ("open", State.ACCREDITED)
     checks = {profile.user.email: check_profile(profile).result for profile in ResearcherProfile.objects.all()}
     assert sorted(checks.values()) == ["mismatch", "verified"]
+    (closed,) = Application.objects.filter(state=State.CLOSED)
+    assert closed.closure_return.submitted_at is not None
+    assert closed.closure_return.materials_destroyed
+    assert closed.outputs.count() == 2
+    assert closed.events.filter(kind="closure_return_sent").count() == 1
     for application in Application.objects.exclude(state=State.DRAFT):
         assert application.events.filter(kind="submitted").exists()
         assert application.variable_request_forms.get().validation_status == VariableRequestForm.Validation.PASSED

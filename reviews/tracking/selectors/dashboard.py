@@ -11,6 +11,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from applications import service_levels
+from applications.closure.selectors import overdue_return_count
 from applications.models import Application, DepartmentReview
 from applications.selectors import submitted_applications
 from applications.states import SUBMITTED_STATES, State
@@ -117,6 +118,7 @@ def dashboard_figures(period: Period) -> dict:
         "months": throughput(period),
         "funnel": funnel(period),
         "flags": register_flag_counts(),
+        "closure_returns_overdue": overdue_return_count(),
     }
 
 

@@ -1,21 +1,26 @@
-"""The register of accredited projects for staff: datasets, flags for accreditation ending, filters."""
+"""The register of accredited projects for staff: datasets, outputs, flags for projects ending or past their end
+date (the project end date, `applications.service_levels`), filters."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import (
     Case,
     CharField,
     Count,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Length, Replace, Substr
+from django.db.models.functions import Coalesce, Length, Replace, Substr
 from django.utils import timezone
 
-from applications.models import Application, joined
+from applications import service_levels
+from applications.models import Application, ProjectOutput, joined
 from applications.selectors import submitted_applications
 from applications.states import REGISTER_STATES, State
 from leo_access.models import ResearcherProfile
@@ -37,6 +42,18 @@ def _datasets_text():
     )
 
 
+def _outputs_count():
+    """How many outputs the project's closure return lists (a subquery: no join to multiply the rows)."""
+    counted = (
+        ProjectOutput.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 @dataclass(frozen=True)
 class RegisterFilters:
     q: str = ""
@@ -53,14 +70,14 @@ class RegisterFilters:
 def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Application]:
     """Every accredited project, with its datasets and flags for accreditation ending or ended."""
     today = today or timezone.localdate()
-    soon = today + timedelta(days=ENDING_SOON_DAYS)
     queryset = with_people(submitted_applications().filter(state__in=REGISTER_STATES, accredited_at__isnull=False))
     queryset = queryset.annotate(
         datasets=_datasets_text(),
+        outputs_count=_outputs_count(),
         flag=Case(
-            When(~Q(state=State.CLOSED) & Q(accreditation_ends_on__lt=today), then=Value("past_end")),
+            When(~Q(state=State.CLOSED) & service_levels.past_end_q(today), then=Value("past_end")),
             When(
-                ~Q(state=State.CLOSED) & Q(accreditation_ends_on__gte=today, accreditation_ends_on__lte=soon),
+                ~Q(state=State.CLOSED) & service_levels.ending_within_q(today, ENDING_SOON_DAYS),
                 then=Value("ending_soon"),
             ),
             default=Value(""),
@@ -80,9 +97,9 @@ def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Ap
     if filters.accredited_to:
         queryset = queryset.filter(accredited_at__lt=Period(filters.accredited_to, filters.accredited_to).until)
     if filters.ends_from:
-        queryset = queryset.filter(accreditation_ends_on__gte=filters.ends_from)
+        queryset = queryset.filter(end_date__gte=filters.ends_from)
     if filters.ends_to:
-        queryset = queryset.filter(accreditation_ends_on__lte=filters.ends_to)
+        queryset = queryset.filter(end_date__lte=filters.ends_to)
     if filters.q:
         queryset = queryset.filter(
             Q(reference__icontains=filters.q)
@@ -95,11 +112,10 @@ def register(filters: RegisterFilters, today: date | None = None) -> QuerySet[Ap
 
 def register_flag_counts(today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
-    soon = today + timedelta(days=ENDING_SOON_DAYS)
     open_projects = submitted_applications().filter(state__in=[State.ACCREDITED, State.ACCESS_GRANTED])
     return open_projects.aggregate(
-        ending_soon=Count("pk", filter=Q(accreditation_ends_on__gte=today, accreditation_ends_on__lte=soon)),
-        past_end=Count("pk", filter=Q(accreditation_ends_on__lt=today)),
+        ending_soon=Count("pk", filter=service_levels.ending_within_q(today, ENDING_SOON_DAYS)),
+        past_end=Count("pk", filter=service_levels.past_end_q(today)),
     )
 
 

@@ -199,7 +199,7 @@ def test_withdrawal_is_refused_after_a_final_decision(state, people):
 
 def test_projects_past_their_end_are_closed_by_the_scheduled_task_once(people):
     application = advance(application_with_member()[0], State.ACCESS_GRANTED, people)
-    type(application).objects.filter(pk=application.pk).update(accreditation_ends_on=date.today() - timedelta(days=1))
+    type(application).objects.filter(pk=application.pk).update(end_date=date.today() - timedelta(days=1))
     current = advance(application_with_member()[0], State.ACCESS_GRANTED, people)
 
     assert close_ended_projects() == 1

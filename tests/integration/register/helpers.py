@@ -43,6 +43,7 @@ def on_register(
         accredited_at=accredited,
         decided_at=accredited,
         accreditation_ends_on=ends_on,
+        end_date=ends_on,
         requested_datasets=joined(datasets),
     )
     return Application.objects.get(pk=application.pk)

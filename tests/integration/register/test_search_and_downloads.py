@@ -193,6 +193,7 @@ def test_json_download_has_a_stable_shape(client, projects):
         "status": "closed",
         "status_label": "Closed",
         "researchers": None,
+        "outputs": [],
     }
 
 

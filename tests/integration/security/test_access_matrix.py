@@ -76,6 +76,8 @@ APPLICATION_AT = {
     "reviews:delegated": "delegated",
     "declarations:grant_access": "accredited",
     "reviews:close": "granted",
+    "applications:close_early": "granted",
+    "applications:closure_return": "granted",
     "declarations:sign": "accredited",
     "declarations:archive": "granted",
     "api:resubmit": "queried",

@@ -66,5 +66,7 @@ def test_every_transition_is_guarded_by_the_permission_the_table_names():
 def test_every_permission_is_used_somewhere():
     used = {access.action for access in URL_ACCESS.values()} | set(SERVICE_ACCESS.values())
     used |= {action for access in URL_ACCESS.values() for action in access.also}
-    used |= set(TRANSITION_ACCESS.values()) | {"admin_site.use"}
+    for actions in TRANSITION_ACCESS.values():
+        used |= {actions} if isinstance(actions, str) else set(actions)
+    used |= {"admin_site.use"}
     assert sorted(set(PERMISSIONS) - used) == []

@@ -47,6 +47,7 @@ def accredited(*, ends_in_days, state=State.ACCESS_GRANTED, organisation="Univer
         submitted_at=timezone.now() - timedelta(days=90),
         accredited_at=timezone.now() - timedelta(days=30),
         accreditation_ends_on=timezone.localdate() + timedelta(days=ends_in_days),
+        end_date=timezone.localdate() + timedelta(days=ends_in_days),
     )
     return Application.objects.get(pk=application.pk)
 
@@ -157,7 +158,7 @@ def test_register_filters_and_datasets():
     assert references(selectors.register(RegisterFilters(state="accredited"))) == [hesa.reference]
     assert references(selectors.register(RegisterFilters(q="pupils"))) == [npd.reference]
     today = timezone.localdate()
-    Application.objects.filter(pk=hesa.pk).update(accreditation_ends_on=today + timedelta(days=800))
+    Application.objects.filter(pk=hesa.pk).update(end_date=today + timedelta(days=800))
     ends = RegisterFilters(ends_from=today + timedelta(days=700))
     assert references(selectors.register(ends)) == [hesa.reference]
     assert references(selectors.register(RegisterFilters(ends_to=today + timedelta(days=700)))) == [npd.reference]
