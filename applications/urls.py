@@ -29,6 +29,11 @@ urlpatterns = [
         condition_views.condition_evidence,
         name="condition_evidence",
     ),
+    path(
+        "<uuid:pk>/conditions/<int:condition_id>/evidence/document/",
+        condition_views.condition_evidence_file,
+        name="condition_evidence_file",
+    ),
     path("<uuid:pk>/conditions/<int:condition_id>/decide/", condition_views.condition_decide, name="condition_decide"),
     path("<uuid:pk>/ethics-letter.pdf", data_views.ethics_letter, name="ethics_letter"),
 ]
