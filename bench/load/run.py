@@ -758,7 +758,8 @@ def comparison_table(one: dict, two: dict) -> list[str]:
             if not page:
                 row += f"{'':>28}"
                 continue
-            row += f"{page['rps']:>8.2f}{page['p95_ms'] or 0:>9.0f}{worker.get('p95_ms', 0):>11.0f}"
+            in_worker = f"{worker['p95_ms']:.0f}" if "p95_ms" in worker else ""
+            row += f"{page['rps']:>8.2f}{page['p95_ms'] or 0:>9.0f}{in_worker:>11}"
         lines.append(row)
     return lines
 
