@@ -1,10 +1,12 @@
 """Forms for approval conditions: setting one, answering it with evidence, and signing it off or waiving it."""
 
 from django import forms
+from django.conf import settings
 
 from leo_access.forms import GovukDateField, GovukForm
 from leo_access.teams import Team
 
+from .condition_evidence import ACCEPTED
 from .models import ApprovalCondition
 
 
@@ -48,13 +50,29 @@ class ConditionForm(GovukForm):
 
 
 class EvidenceForm(GovukForm):
+    """A description, a document, or both; the service says which is missing and checks the document."""
+
     submit_label = "Submit evidence"
     evidence = forms.CharField(
         label="How is the condition met?",
+        required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Describe how the condition is met"},
     )
+    file = forms.FileField(
+        label="Upload a document (optional)",
+        required=False,
+        error_messages={"empty": "The selected file is empty. Choose the document that shows the condition is met"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.CONDITION_EVIDENCE_MAX_BYTES // (1024 * 1024)
+        self.fields[
+            "file"
+        ].help_text = (
+            f"{ACCEPTED[0].upper()}{ACCEPTED[1:]}, no larger than {limit} MB. A new document replaces one sent before."
+        )
 
 
 class ConditionDecisionForm(GovukForm):

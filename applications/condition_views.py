@@ -4,7 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.urls import reverse
 
+from leo_access.audit import services as audit
+from leo_access.files import protected_file_response
+
 from . import conditions
+from .condition_evidence import content_type_of, extension_of
 from .condition_forms import ConditionDecisionForm, ConditionForm, EvidenceForm
 from .models import ApprovalCondition
 from .views import action_page, visible_application
@@ -44,12 +48,35 @@ def condition_evidence(request, pk, condition_id):
         request,
         application,
         action="condition.evidence",
-        form=EvidenceForm(request.POST or None, initial={"evidence": condition.evidence}),
+        form=EvidenceForm(request.POST or None, request.FILES or None, initial={"evidence": condition.evidence}),
         template="applications/condition_action.html",
         extra={"condition": condition, "heading": "Submit evidence for a condition"},
         perform=lambda data, seen: conditions.submit_evidence(
-            condition_id=condition.pk, by=request.user, evidence=data["evidence"]
+            condition_id=condition.pk, by=request.user, evidence=data["evidence"], file=data["file"]
         ),
+    )
+
+
+@login_required
+def condition_evidence_file(request, pk, condition_id):
+    """The document sent as evidence, for the applicant team and for staff who may see the application (the team
+    that set the condition among them), checked against its SHA-256 before it is sent."""
+    application = visible_application(request, pk)
+    condition = _condition(application, condition_id)
+    if not condition.evidence_file:
+        raise Http404("No document has been sent for this condition")
+    extension = extension_of(condition.evidence_file.name)
+    filename = f"{application.reference or 'draft'}-condition-{condition.pk}-evidence.{extension}"
+    audit.record_download(
+        request=request, what=f"the evidence for condition {condition.pk}", application=application, filename=filename
+    )
+    return protected_file_response(
+        request,
+        condition.evidence_file,
+        filename=filename,
+        content_type=content_type_of(condition.evidence_file.name),
+        sha256=condition.evidence_file_sha256,
+        application=application,
     )
 
 

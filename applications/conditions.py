@@ -2,6 +2,7 @@
 off by the team that set it) or waived with a reason. A before-access condition that is not met or waived stops
 access being granted, whichever path tries (`declarations.services`)."""
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -9,6 +10,7 @@ from leo_access.roles import Role, department_of, roles_of
 from leo_access.teams import Team, in_team
 
 from . import clock, lifecycle
+from .condition_evidence import checked_evidence_file
 from .errors import InvalidInput, NotPermitted, StaleState
 from .models import Application, ApprovalCondition
 from .rules import Problem
@@ -105,18 +107,30 @@ def set_condition(
     return condition
 
 
-def submit_evidence(*, condition_id, by, evidence: str) -> ApprovalCondition:
+def submit_evidence(*, condition_id, by, evidence: str = "", file=None) -> ApprovalCondition:
+    """Answer a condition with a description, a document, or both. A document replaces any sent before (the
+    earlier one is kept in storage under its own name); one that is not of an accepted kind and size is refused
+    before anything is stored."""
     evidence = (evidence or "").strip()
-    if not evidence:
-        raise InvalidInput("Describe how the condition is met.")
+    if not evidence and not file:
+        raise InvalidInput("Describe how the condition is met, or choose a document that shows it.")
+    extension, sha256 = checked_evidence_file(file) if file else ("", "")
     with transaction.atomic():
         application, condition = _locked(condition_id)
         lifecycle.authorise(by, "condition.evidence", application)
         _ensure_open(application, condition)
         condition.state = Condition.State.EVIDENCE_SUBMITTED
         condition.evidence, condition.evidence_by, condition.evidence_at = evidence, by, clock.now()
+        data = {}
+        if file:
+            condition.evidence_file.save(
+                f"{application.pk}/condition-{condition.pk}-{sha256[:12]}.{extension}", File(file), save=False
+            )
+            condition.evidence_file_name = (file.name or f"evidence.{extension}")[-255:]
+            condition.evidence_file_size, condition.evidence_file_sha256 = file.size, sha256
+            data = {"file": condition.evidence_file_name, "sha256": sha256}
         condition.save()
-        _record(application, condition, "condition_evidence_submitted", by, "condition.evidence", evidence)
+        _record(application, condition, "condition_evidence_submitted", by, "condition.evidence", evidence, **data)
     return condition
 
 
@@ -161,12 +175,12 @@ def _ensure_open(application, condition):
         raise StaleState(lifecycle.stale_message(application), current_state=application.state)
 
 
-def _record(application, condition, kind, by, action, comment):
+def _record(application, condition, kind, by, action, comment, **data):
     lifecycle.record(
         application,
         kind=kind,
         by=by,
         role=lifecycle.acting_role(by, action),
         comment=comment,
-        data={"condition_id": condition.pk, "timing": condition.timing},
+        data={"condition_id": condition.pk, "timing": condition.timing, **data},
     )

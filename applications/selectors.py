@@ -1,6 +1,6 @@
 """Reads: what a person may see of applications, and the facts the rules judge."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from leo_access.permissions import has_permission, submitted_q
 
@@ -192,13 +192,28 @@ def form_difference(latest, previous) -> dict | None:
     return {"previous_version": previous.version, **diff_results(previous.result, latest.result)}
 
 
-def overdue_conditions(team: str, today) -> QuerySet[ApprovalCondition]:
-    """Conditions past their due date and not settled that a staff team owns or set (and so chases), oldest due
-    first, on projects that are still open."""
+def all_overdue_conditions(today) -> QuerySet[ApprovalCondition]:
+    """Conditions past their due date and not settled, on projects that are still open, oldest due first."""
     return (
-        ApprovalCondition.objects.filter(Q(owner_team=team) | Q(set_by_team=team), due_date__lt=today)
+        ApprovalCondition.objects.filter(due_date__lt=today)
         .exclude(state__in=[ApprovalCondition.State.MET, ApprovalCondition.State.WAIVED])
         .exclude(application__state__in=[State.CLOSED, State.WITHDRAWN, State.REJECTED])
         .select_related("application")
         .order_by("due_date", "pk")
     )
+
+
+def chased_by(team: str) -> Q:
+    """The conditions a staff team chases: those it owns or set."""
+    return Q(owner_team=team) | Q(set_by_team=team)
+
+
+def overdue_conditions(team: str, today) -> QuerySet[ApprovalCondition]:
+    """The overdue conditions a staff team owns or set (and so chases), oldest due first."""
+    return all_overdue_conditions(today).filter(chased_by(team))
+
+
+def overdue_condition_counts(teams, today) -> dict:
+    """How many conditions are overdue in all, and how many each team chases: one aggregate query."""
+    aggregates = {"total": Count("pk")} | {team: Count("pk", filter=chased_by(team)) for team in teams}
+    return all_overdue_conditions(today).order_by().aggregate(**aggregates)

@@ -30,6 +30,11 @@ urlpatterns = [
         condition_views.condition_evidence,
         name="condition_evidence",
     ),
+    path(
+        "<uuid:pk>/conditions/<int:condition_id>/evidence/document/",
+        condition_views.condition_evidence_file,
+        name="condition_evidence_file",
+    ),
     path("<uuid:pk>/conditions/<int:condition_id>/decide/", condition_views.condition_decide, name="condition_decide"),
     path("<uuid:pk>/close/", closure_views.close_early, name="close_early"),
     path("<uuid:pk>/closure-return/", closure_views.closure_return, name="closure_return"),

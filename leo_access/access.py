@@ -63,6 +63,9 @@ URL_ACCESS: dict[str, Access] = {
     "applications:ethics_letter": Access("application.view", APPLICATION, refused=404),
     "applications:conditions": Access("condition.set", APPLICATION, note="Conditions; the approving team adds them"),
     "applications:condition_evidence": Access("condition.evidence", APPLICATION),
+    "applications:condition_evidence_file": Access(
+        "application.view", APPLICATION, refused=404, note="The document sent as evidence for a condition"
+    ),
     "applications:condition_decide": Access("condition.decide", APPLICATION, note="Only the team that set it"),
     "applications:close_early": Access("application.close_early", APPLICATION, note="Only the co-ordinator"),
     "applications:closure_return": Access("closure.return", APPLICATION, note="Only the co-ordinator, once closed"),

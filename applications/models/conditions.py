@@ -42,6 +42,11 @@ class ApprovalCondition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     evidence_at = models.DateTimeField(null=True, blank=True)
+    # A document sent as evidence, kept with its SHA-256 so that what is downloaded is what was sent.
+    evidence_file = models.FileField(upload_to="condition-evidence/%Y/", blank=True)
+    evidence_file_name = models.CharField(max_length=255, blank=True)
+    evidence_file_size = models.PositiveIntegerField(null=True, blank=True)
+    evidence_file_sha256 = models.CharField(max_length=64, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -125,7 +125,9 @@ class LeoUser(HttpUser):
 
     def on_start(self):
         self.email = None
-        self.origin = "https://" + urlsplit(self.host).netloc
+        # With two web processes (run.py --processes 2) each person's requests go to them in turn, as a load
+        # balancer without sticky sessions sends them: the session and the rate limits must hold across both.
+        self.bases = itertools.cycle(MANIFEST.get("hosts") or [self.host])
         self.client.headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": next(ADDRESSES)})
 
     def call(self, method: str, path: str, name: str, *, expect=(200,), **kwargs):
@@ -134,10 +136,18 @@ class LeoUser(HttpUser):
         for cookie in self.client.cookies:
             cookie.secure = False
         headers = kwargs.pop("headers", {})
+        base = next(self.bases)
         if method == "POST":
-            headers |= {"Origin": self.origin, "Referer": self.origin + path}
+            origin = "https://" + urlsplit(base).netloc
+            headers |= {"Origin": origin, "Referer": origin + path}
         with self.client.request(
-            method, path, name=name, headers=headers, allow_redirects=False, catch_response=True, **kwargs
+            method,
+            path if "://" in path else base + path,
+            name=name,
+            headers=headers,
+            allow_redirects=False,
+            catch_response=True,
+            **kwargs,
         ) as response:
             if response.status_code in expect:
                 response.success()

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import plan  # noqa: E402
+from bench.load import plan, two_processes  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -104,7 +104,27 @@ def arguments():
         default=0,
         help="stop Locust after this many requests (default: users x seconds x 5)",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="1: one gunicorn and one worker sharing MEDIA_ROOT (default); 2: two of each, each in an empty folder "
+        "of its own, files in an S3 server on 127.0.0.1 (bench/load/two_processes.py)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run with one process of each, then with two, and print their figures side by side",
+    )
+    parser.add_argument(
+        "--locust-python",
+        default=sys.executable,
+        help="the Python that has Locust installed (default: this one)",
+    )
     args = parser.parse_args()
+    # Absolute, since the two-process mode starts its processes in folders of their own.
+    args.run_dir, args.media_root = args.run_dir.resolve(), args.media_root.resolve()
     if args.users < plan.MIN_USERS:
         parser.error(f"--users must be at least {plan.MIN_USERS}")
     return args
@@ -120,10 +140,10 @@ class Processes:
         self.running: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
 
-    def start(self, name: str, command: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    def start(self, name: str, command: list[str], env: dict, log_path: Path, cwd: Path = ROOT) -> subprocess.Popen:
         with open(log_path, "wb") as output:
             process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+                command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
             )
         self.running[name] = process
         self.logs[name] = log_path
@@ -278,23 +298,27 @@ def wait_for_port(processes: Processes, name: str, port: int, timeout: float = 3
     raise SetupError(f"{name} did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
 
 
-def wait_until_healthy(processes: Processes, base: str, timeout: float = 90):
+def wait_until_healthy(processes: Processes, bases: list[str], timeout: float = 90):
     deadline = time.monotonic() + timeout
     last = ""
+    waiting = list(bases)
     while time.monotonic() < deadline:
-        for name in ("gunicorn", "worker"):
+        for name in list(processes.running):
             if not processes.alive(name):
                 raise SetupError(f"{name} stopped while starting:\n{processes.tail(name)}")
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
+            with urllib.request.urlopen(f"{waiting[0]}/healthz", timeout=5) as response:
                 if response.status == 200:
-                    return
+                    waiting.pop(0)
+                    if not waiting:
+                        return
+                    continue
         except urllib.error.HTTPError as error:
             last = error.read().decode(errors="replace")[:300]
         except OSError as error:
             last = str(error)
         time.sleep(1)
-    raise SetupError(f"The service did not become healthy within {timeout:.0f} s: {last}")
+    raise SetupError(f"The service at {waiting[0]} did not become healthy within {timeout:.0f} s: {last}")
 
 
 # The run -----------------------------------------------------------------------------------------------------------
@@ -334,7 +358,7 @@ def cpu_used(before: dict, after: dict) -> dict:
 
 def run_locust(processes: Processes, args, env: dict, base: str, run_dir: Path, mix: plan.Mix) -> dict:
     command = [
-        sys.executable,
+        args.locust_python,
         "-m",
         "locust",
         "-f",
@@ -515,7 +539,9 @@ def figures_table(summary: dict, server: dict[str, dict]) -> list[str]:
     return lines
 
 
-def verify(args, manifest: dict, run_dir: Path, mix: plan.Mix, locust_run: dict, drained: tuple) -> tuple[list, dict]:
+def verify(
+    args, manifest: dict, run_dir: Path, mix: plan.Mix, locust_run: dict, drained: tuple, logs: list[Path]
+) -> tuple[list, dict]:
     from django.db import close_old_connections
 
     from bench.load import verify as checks_of
@@ -531,9 +557,7 @@ def verify(args, manifest: dict, run_dir: Path, mix: plan.Mix, locust_run: dict,
             f"{locust_run['seconds']:.0f} s, limit {locust_run['limit']} s; Locust's exit status {locust_run['exit']}",
         ),
         *checks_of.check_locust(summary, mix),
-        *checks_of.check_logs(
-            run_dir / "gunicorn-access.log", [run_dir / "gunicorn.log", run_dir / "worker.log", run_dir / "mail.log"]
-        ),
+        *checks_of.check_logs(run_dir / "gunicorn-access.log", logs),
         checks_of.Check("The worker drained its queue", drained[0], drained[1]),
     ]
     decision_checks, decision_figures = checks_of.check_decisions(manifest, entries)
@@ -568,9 +592,15 @@ def report(args, mix: plan.Mix, manifest: dict, checks: list, figures: dict, run
         f"Load test: {mix.total} users ({mix.researchers} researcher{'s' * (mix.researchers != 1)}, "
         f"{mix.crews} crew{'s' * (mix.crews != 1)} of five staff, "
         f"{mix.bare} on the bare page) for {args.run_time} s, waiting {args.think_time[0]:g}-{args.think_time[1]:g} s "
-        f"between tasks; gunicorn with {args.gunicorn_workers} workers, "
-        f"a Celery worker with concurrency {args.worker_concurrency}; "
-        f"{manifest['applications_in_database']} applications in the database"
+        f"between tasks; "
+        + (
+            f"two web processes (gunicorn with {args.gunicorn_workers} workers each) and two Celery workers "
+            f"(concurrency {args.worker_concurrency} each), each in an empty folder of its own, files in S3; "
+            if args.processes == 2
+            else f"gunicorn with {args.gunicorn_workers} workers, a Celery worker with concurrency "
+            f"{args.worker_concurrency}; "
+        )
+        + f"{manifest['applications_in_database']} applications in the database"
     )
     if summary:
         log("")
@@ -613,9 +643,132 @@ def report(args, mix: plan.Mix, manifest: dict, checks: list, figures: dict, run
     return passed
 
 
+def gunicorn_command(args, port: int, access_log: Path) -> list[str]:
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "leo_access.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.gunicorn_workers),
+        "--timeout",
+        "60",
+        "--access-logfile",
+        str(access_log),
+        # The usual format, then the microseconds the worker spent on the request.
+        "--access-logformat",
+        '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s',
+    ]
+
+
+def worker_command(args, name: str) -> list[str]:
+    return [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "leo_access",
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={args.worker_concurrency}",
+        f"--hostname={name}@%h",
+    ]
+
+
+def start_service(processes: Processes, args, env: dict, run_dir: Path, ports: list[int]) -> list[Path]:
+    """gunicorn and a worker, or two of each in folders of their own; the logs to check afterwards."""
+    if args.processes == 1:
+        processes.start(
+            "gunicorn", gunicorn_command(args, ports[0], run_dir / "gunicorn-access.log"), env, run_dir / "gunicorn.log"
+        )
+        processes.start("worker", worker_command(args, "load"), env, run_dir / "worker.log")
+        return [run_dir / "gunicorn.log", run_dir / "worker.log"]
+    logs = []
+    for name, port in zip(two_processes.WEB, ports, strict=True):
+        command = gunicorn_command(args, port, run_dir / f"{name}-access.log")
+        own = two_processes.own_environment(env, run_dir, name)
+        processes.start(name, command, own, run_dir / f"{name}.log", cwd=two_processes.folder_of(run_dir, name))
+        logs.append(run_dir / f"{name}.log")
+    for name in two_processes.WORKERS:
+        own = two_processes.own_environment(env, run_dir, name)
+        processes.start(
+            name, worker_command(args, name), own, run_dir / f"{name}.log", cwd=two_processes.folder_of(run_dir, name)
+        )
+        logs.append(run_dir / f"{name}.log")
+    return logs
+
+
+def merge_access_logs(run_dir: Path):
+    """The two web processes' access logs as one, in which the figures and checks read every request."""
+    with open(run_dir / "gunicorn-access.log", "w") as merged:
+        for name in two_processes.WEB:
+            path = run_dir / f"{name}-access.log"
+            if path.exists():
+                merged.write(path.read_text(errors="replace"))
+
+
+def storage_checks(run_dir: Path, storage: dict) -> list:
+    from bench.load import verify as checks_of
+
+    kept = two_processes.files_kept(run_dir)
+    objects = two_processes.bucket_keys(storage)
+    return [
+        checks_of.Check(
+            "No web process or worker kept a file of its own",
+            not kept,
+            f"{len(kept)} files in their folders",
+            kept[:10],
+        ),
+        checks_of.Check("The files are in the bucket", objects > 0, f"{objects} objects in the bucket"),
+    ]
+
+
+def compare(args) -> int:
+    """Run with one process of each, then with two, each as a run of its own, and print both side by side."""
+    results, codes = {}, {}
+    passed_on = [part for part in sys.argv[1:] if part != "--compare"]
+    for count in (1, 2):
+        run_dir = args.run_dir / f"{count}-process"
+        log(f"=== {count} web process{'es' * (count > 1)} and {count} worker{'s' * (count > 1)} ===")
+        command = [sys.executable, __file__, *passed_on, "--processes", str(count), "--run-dir", str(run_dir)]
+        codes[count] = subprocess.call(command)
+        path = run_dir / "results.json"
+        results[count] = json.loads(path.read_text()) if codes[count] in (0, 1) and path.exists() else None
+    if all(results.values()):
+        log("")
+        for line in comparison_table(results[1]["figures"], results[2]["figures"]):
+            log(line)
+    return max(codes.values())
+
+
+def comparison_table(one: dict, two: dict) -> list[str]:
+    """Requests per second and 95th percentiles of each page, one process of each beside two."""
+    lines = [
+        f"{'':<24}{'one process of each':^30}{'two of each, no shared disk':^30}",
+        f"{'':<24}" + f"{'req/s':>8}{'p95 ms':>9}{'in worker':>11}" * 2,
+    ]
+    for name in [*REPORTED, "all requests"]:
+        row = f"{name:<24}"
+        for figures in (one, two):
+            summary = figures["summary"] or {}
+            page = (
+                summary.get("total")
+                if name == "all requests"
+                else {**summary.get("pages", {}), **summary.get("groups", {})}.get(name)
+            )
+            worker = figures["server_ms"].get(name, {})
+            if not page:
+                row += f"{'':>28}"
+                continue
+            in_worker = f"{worker['p95_ms']:.0f}" if "p95_ms" in worker else ""
+            row += f"{page['rps']:>8.2f}{page['p95_ms'] or 0:>9.0f}{in_worker:>11}"
+        lines.append(row)
+    return lines
+
+
 def main() -> int:
     args = arguments()
-    if importlib.util.find_spec("locust") is None:
+    if args.compare:
+        return compare(args)
+    if args.locust_python == sys.executable and importlib.util.find_spec("locust") is None:
         log(f"Locust is not installed in this environment. Install it with:\n  {INSTALL}")
         return 2
     for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -624,8 +777,8 @@ def main() -> int:
     processes = Processes()
     try:
         check_loopback(args)
-        port = args.port or free_port()
-        base = f"http://127.0.0.1:{port}"
+        ports = [args.port or free_port()] + [free_port() for _ in range(args.processes - 1)]
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
         # A mail server on the loopback interface when aiosmtpd (a development dependency) is there.
         mail_port = free_port() if importlib.util.find_spec("aiosmtpd") else None
         run_dir = args.run_dir
@@ -633,7 +786,12 @@ def main() -> int:
         shutil.rmtree(args.media_root, ignore_errors=True)
         run_dir.mkdir(parents=True)
         args.media_root.mkdir(parents=True)
-        env = environment(args, port, mail_port, run_dir)
+        env = environment(args, ports[0], mail_port, run_dir)
+        storage = {}
+        if args.processes == 2:
+            log("Starting an S3 server on 127.0.0.1 for the files")
+            storage = two_processes.start_s3(processes, run_dir, free_port(), env)
+            env |= storage
         os.environ.update(env)
 
         log(f"Setting up the database {urlsplit(args.database_url).path.lstrip('/')} and Redis {args.redis_url}")
@@ -641,10 +799,12 @@ def main() -> int:
         flush_redis(args.redis_url)
         manifest = setup_django(args, run_dir, mix)
         manifest["mail_catcher"] = bool(mail_port)
+        manifest["hosts"] = bases if len(bases) > 1 else []
         (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str))
         # Seeding queued e-mails and checks of forms it had already checked itself: the run starts clean.
         flush_redis(args.redis_url)
 
+        logs = [run_dir / "mail.log"]
         if mail_port:
             processes.start(
                 "mail",
@@ -663,51 +823,23 @@ def main() -> int:
                 run_dir / "mail.log",
             )
             wait_for_port(processes, "mail", mail_port)
-        log(f"Starting gunicorn on {base}, a Celery worker{' and a mail server' if mail_port else ''}")
-        processes.start(
-            "gunicorn",
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "leo_access.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.gunicorn_workers),
-                "--timeout",
-                "60",
-                "--access-logfile",
-                str(run_dir / "gunicorn-access.log"),
-                # The usual format, then the microseconds the worker spent on the request.
-                "--access-logformat",
-                '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s',
-            ],
-            env,
-            run_dir / "gunicorn.log",
-        )
-        processes.start(
-            "worker",
-            [
-                str(Path(sys.executable).parent / "celery"),
-                "-A",
-                "leo_access",
-                "worker",
-                "--loglevel=INFO",
-                f"--concurrency={args.worker_concurrency}",
-                "--hostname=load@%h",
-            ],
-            env,
-            run_dir / "worker.log",
-        )
-        wait_until_healthy(processes, base)
+        workers = f"{args.processes} Celery worker{'s' * (args.processes > 1)}"
+        log(f"Starting {' and '.join(bases)}, {workers}{' and a mail server' if mail_port else ''}")
+        logs += start_service(processes, args, env, run_dir, ports)
+        wait_until_healthy(processes, bases)
 
         log(f"Running Locust: {mix.total} users, {args.run_time} s (log: {run_dir / 'locust.log'})")
-        locust_run = run_locust(processes, args, env, base, run_dir, mix)
-        log("Waiting for the worker to finish")
+        locust_run = run_locust(processes, args, env, bases[0], run_dir, mix)
+        log("Waiting for the workers to finish")
         drained = drain(manifest, args.redis_url, args.drain_timeout)
-        processes.stop("gunicorn")
-        processes.stop("worker")
+        for name in [name for name in processes.running if name not in ("mail", "s3")]:
+            processes.stop(name)
         processes.stop("mail")
-        checks, figures = verify(args, manifest, run_dir, mix, locust_run, drained)
+        if args.processes == 2:
+            merge_access_logs(run_dir)
+        checks, figures = verify(args, manifest, run_dir, mix, locust_run, drained, logs)
+        if args.processes == 2:
+            checks += storage_checks(run_dir, storage)
         return 0 if report(args, mix, manifest, checks, figures, run_dir) else 1
     except SetupError as error:
         log(f"Could not run the load test: {error}")

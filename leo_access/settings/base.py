@@ -165,6 +165,8 @@ PROTECTED_MEDIA_ACCEL_PREFIX = env.str("PROTECTED_MEDIA_ACCEL_PREFIX", default="
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The largest Variable Request Form accepted; the official form filled in is about 1 MB.
 VRF_MAX_BYTES = env.int("VRF_MAX_BYTES", default=20 * 1024 * 1024)
+# The largest document accepted as evidence that a condition of approval is met.
+CONDITION_EVIDENCE_MAX_BYTES = env.int("CONDITION_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

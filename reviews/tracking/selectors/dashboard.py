@@ -13,10 +13,11 @@ from django.utils import timezone
 from applications import service_levels
 from applications.closure.selectors import overdue_return_count
 from applications.models import Application, DepartmentReview
-from applications.selectors import submitted_applications
+from applications.selectors import all_overdue_conditions, overdue_condition_counts, submitted_applications
 from applications.states import SUBMITTED_STATES, State
 from leo_access.permissions import submitted_q
 from leo_access.roles import Department
+from leo_access.teams import Team
 
 from ..models import DashboardSnapshot
 from .periods import Period
@@ -105,9 +106,26 @@ def overdue(limit: int = 50, now: datetime | None = None) -> tuple[int, list[Ove
     return total, rows
 
 
+@dataclass
+class TeamConditions:
+    team: str
+    label: str
+    overdue: int
+
+
+def overdue_conditions(limit: int = 20, today=None) -> tuple[int, list[TeamConditions], list]:
+    """How many approval conditions are overdue, how many each staff team chases, and the `limit` longest
+    overdue: two queries."""
+    today = today or timezone.localdate()
+    counts = overdue_condition_counts(Team.values, today)
+    teams = [TeamConditions(team.value, team.label, counts[team.value]) for team in Team]
+    return counts["total"], teams, list(all_overdue_conditions(today)[:limit])
+
+
 def dashboard_figures(period: Period) -> dict:
     """Every figure on the dashboard, worked out now (the views keep them for a few minutes)."""
     overdue_total, overdue_rows = overdue()
+    conditions_total, condition_teams, condition_rows = overdue_conditions()
     return {
         "computed_at": timezone.now(),
         "states": state_counts(),
@@ -119,6 +137,9 @@ def dashboard_figures(period: Period) -> dict:
         "funnel": funnel(period),
         "flags": register_flag_counts(),
         "closure_returns_overdue": overdue_return_count(),
+        "overdue_conditions_total": conditions_total,
+        "overdue_condition_teams": condition_teams,
+        "overdue_condition_rows": condition_rows,
     }
 
 

@@ -20,9 +20,13 @@ import psycopg
 import pytest
 import redis
 from django.conf import settings
+from django.core.files.storage import default_storage
 
 from leo_access.celery import app as celery_app
 from tests.smtp import free_port
+
+# The S3-compatible server (moto) and a bucket per test, as the object-storage tests start them.
+from ..storage.conftest import bucket, keys, s3_endpoint, storage_env  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[3]
 # The queue Celery publishes to, and kombu's keys for messages handed to a worker and not yet acknowledged.
@@ -236,16 +240,53 @@ class Worker:
             self.kill()
 
 
+class Storage:
+    """Where a fault test's files are kept: the local disk (MEDIA_ROOT), or a bucket on the moto S3 server, which
+    the test process and its workers reach as separate machines would, the workers with empty folders of their own."""
+
+    def __init__(self, kind: str, env: dict, endpoint: str = "", bucket_name: str = ""):
+        self.kind, self.env, self.endpoint, self.bucket = kind, env, endpoint, bucket_name
+
+    def read(self, name: str) -> bytes:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+
+    def files_in(self, folder: str) -> list[str]:
+        return default_storage.listdir(folder)[1]
+
+    def check_kept_in_the_bucket(self, *names: str):
+        """In the bucket, and nothing in the workers' own folders (nothing at all for the disk)."""
+        if self.kind != "s3":
+            return
+        stored = keys(self.endpoint, self.bucket)
+        assert [name for name in names if name not in stored] == []
+        local = Path(self.env["MEDIA_ROOT"])
+        assert [path for path in local.rglob("*") if path.is_file()] == []
+
+
+@pytest.fixture(params=["disk", "s3"])
+def storage(request, tmp_path):
+    """Each test that asks for it runs twice: files on the local disk, then in an S3 bucket."""
+    if request.param == "disk":
+        return Storage("disk", {})
+    endpoint, name = request.getfixturevalue("s3_endpoint"), request.getfixturevalue("bucket")
+    worker_media = tmp_path / "worker-media"
+    worker_media.mkdir()
+    return Storage("s3", storage_env(endpoint, name) | {"MEDIA_ROOT": str(worker_media)}, endpoint, name)
+
+
 @pytest.fixture
-def workers(broker, smtp_server, transactional_db, tmp_path):
-    """Starts workers against the test's broker: `workers.start(**environment)`; all are stopped at the end."""
+def workers(request, broker, smtp_server, transactional_db, tmp_path):
+    """Starts workers against the test's broker: `workers.start(**environment)`; all are stopped at the end. In a
+    test that asks for `storage`, they keep files where it says."""
+    storage_settings = request.getfixturevalue("storage").env if "storage" in request.fixturenames else {}
 
     class Workers:
         def __init__(self):
             self.started: list[Worker] = []
 
         def start(self, **env) -> Worker:
-            worker = Worker(broker, smtp_server.url, tmp_path, **env)
+            worker = Worker(broker, smtp_server.url, tmp_path, **(storage_settings | env))
             self.started.append(worker)
             return worker.start()
 

@@ -7,7 +7,6 @@ Only the test's own Redis server is stopped (see conftest.py), never the machine
 import hashlib
 import json
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -64,7 +63,7 @@ def test_the_sweepers_run_periodically():
         assert entry["schedule"] <= min(UNCHECKED_AFTER, UNQUEUED_AFTER)
 
 
-def test_a_form_uploaded_while_redis_is_down_is_kept_and_checked_once_when_it_is_back(broker, workers):
+def test_a_form_uploaded_while_redis_is_down_is_kept_and_checked_once_when_it_is_back(broker, workers, storage):
     ensure_demo_catalogue()
     application = ApplicationFactory(form=False)
     workbook = filled_form(application.reference)
@@ -83,7 +82,8 @@ def test_a_form_uploaded_while_redis_is_down_is_kept_and_checked_once_when_it_is
     form = VariableRequestForm.objects.get(application=application)
     assert form.validation_status == VariableRequestForm.Validation.PENDING
     assert form.sha256 == hashlib.sha256(workbook).hexdigest()
-    assert Path(form.file.path).read_bytes() == workbook
+    assert storage.read(form.file.name) == workbook
+    storage.check_kept_in_the_bucket(form.file.name)
 
     broker.start()
     assert broker.tasks() == []  # the message never reached Redis
@@ -107,9 +107,10 @@ def test_a_form_uploaded_while_redis_is_down_is_kept_and_checked_once_when_it_is
     assert broker.tasks() == []
     page = client.get(reverse("applications:data", args=[application.pk])).content.decode()
     assert "Your form passed the checks" in page
+    storage.check_kept_in_the_bucket(form.file.name)
 
 
-def test_a_declaration_signed_while_redis_is_down_gets_its_document_once_when_it_is_back(broker, workers):
+def test_a_declaration_signed_while_redis_is_down_gets_its_document_once_when_it_is_back(broker, workers, storage):
     people = People.create()
     application, member = application_with_member()
     advance(application, State.ACCREDITED, people)
@@ -147,6 +148,9 @@ def test_a_declaration_signed_while_redis_is_down_gets_its_document_once_when_it
     assert application.events.filter(kind="declaration_document_signed").count() == 1
     assert task_statuses(MAKE_DOCUMENT, declaration.pk) == ["SUCCESS"]
     assert queue_missing_documents() == 0
+    document = SignedDeclarationDocument.objects.get(declaration=declaration)
+    assert hashlib.sha256(storage.read(document.file.name)).hexdigest() == document.sha256
+    storage.check_kept_in_the_bucket(document.file.name)
 
 
 def test_a_hung_redis_holds_an_upload_no_longer_than_the_broker_socket_timeout(broker):

@@ -15,11 +15,12 @@ Two ways a worker dies:
 import hashlib
 import json
 import os
+import posixpath
 import signal
 import time
-from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_celery_results.models import TaskResult
@@ -108,8 +109,13 @@ def assert_one_document_and_one_e_mail_each(declaration, people, smtp_server):
     with document.file.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == document.sha256
     # The killed run never got as far as writing its file.
-    stored = list(Path(document.file.path).parent.glob(f"{document.document_number}-*.pdf"))
-    assert stored == [Path(document.file.path)]
+    folder, name = posixpath.split(document.file.name)
+    stored = [
+        other
+        for other in default_storage.listdir(folder)[1]
+        if other.startswith(f"{document.document_number}-") and other.endswith(".pdf")
+    ]
+    assert stored == [name]
     application = declaration.application
     assert application.events.filter(kind="declaration_document_signed").count() == 1
     link = reverse("declarations:document", args=[declaration.pk])
@@ -120,7 +126,7 @@ def assert_one_document_and_one_e_mail_each(declaration, people, smtp_server):
     assert sorted(messages.values_list("state", flat=True)) == ["sent", "sent"]
 
 
-def test_a_form_check_cut_short_by_a_killed_worker_is_run_again_by_the_next_worker(broker, workers):
+def test_a_form_check_cut_short_by_a_killed_worker_is_run_again_by_the_next_worker(broker, workers, storage):
     form = uploaded_form()
     assert (VALIDATE, repr((form.pk,))) in broker.tasks()
 
@@ -138,9 +144,13 @@ def test_a_form_check_cut_short_by_a_killed_worker_is_run_again_by_the_next_work
     workers.start(CELERY_BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
     assert wait_until_done(broker, VALIDATE, form.pk, timeout=30) == ["SUCCESS"]
     assert_form_checked_once(form)
+    assert hashlib.sha256(storage.read(form.file.name)).hexdigest() == form.sha256
+    storage.check_kept_in_the_bucket(form.file.name)
 
 
-def test_a_signed_document_cut_short_by_a_killed_worker_is_made_once_by_the_next_worker(broker, workers, smtp_server):
+def test_a_signed_document_cut_short_by_a_killed_worker_is_made_once_by_the_next_worker(
+    broker, workers, smtp_server, storage
+):
     declaration, people = signed_declaration()
     assert (MAKE_DOCUMENT, repr((declaration.pk,))) in broker.tasks()
 
@@ -155,6 +165,7 @@ def test_a_signed_document_cut_short_by_a_killed_worker_is_made_once_by_the_next
     workers.start(CELERY_BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
     assert wait_until_done(broker, MAKE_DOCUMENT, declaration.pk, timeout=60) == ["SUCCESS"]
     assert_one_document_and_one_e_mail_each(declaration, people, smtp_server)
+    storage.check_kept_in_the_bucket(SignedDeclarationDocument.objects.get(declaration=declaration).file.name)
 
 
 def test_a_killed_pool_process_has_its_task_run_again_by_the_same_worker(broker, workers, smtp_server):

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from api.models import ApiToken
 from api.tokens import issue_token
-from applications.conditions import set_condition
+from applications.conditions import set_condition, submit_evidence
 from applications.models import MemberAccess, TeamMember
 from applications.states import State
 from declarations.models import Declaration
@@ -87,6 +88,7 @@ APPLICATION_AT = {
     "applications:conditions": "accredited",
     "applications:condition_evidence": "accredited",
     "applications:condition_decide": "accredited",
+    "applications:condition_evidence_file": "accredited",
 }
 
 
@@ -147,11 +149,16 @@ def world():
     closed_item = add_to_agenda(meeting_id=closed_meeting.pk, application_id=other.pk, by=people.panel)
     record_agenda_decision(item_id=closed_item.pk, by=people.panel, decision="reject", text="Not now.")
     close_meeting(meeting_id=closed_meeting.pk, by=people.panel)
-    set_condition(
+    condition = set_condition(
         application_id=apps["accredited"].pk,
         by=people.panel,
         text="Send the output-checking plan.",
         timing="before_access",
+    )
+    submit_evidence(
+        condition_id=condition.pk,
+        by=coordinator_of(apps["accredited"]),
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.7\n% the output-checking plan\n"),
     )
     declaration = Declaration.objects.get(application=apps["granted"], member=member)
     store_signed_document(declaration_id=declaration.pk, by=SYSTEM)
@@ -176,7 +183,11 @@ def target(name, world):
             args.append("project")
         if name == "applications:form_download":
             args.append(1)
-        if name in ("applications:condition_evidence", "applications:condition_decide"):
+        if name in (
+            "applications:condition_evidence",
+            "applications:condition_decide",
+            "applications:condition_evidence_file",
+        ):
             args.append(application.conditions.get().pk)
         return reverse(name, args=args), application
     objects = {

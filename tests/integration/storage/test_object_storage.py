@@ -184,3 +184,33 @@ def test_a_worker_with_no_shared_disk_checks_an_upload_from_the_bucket(client, s
     assert form.validation_status == VariableRequestForm.Validation.PASSED, form.result
     assert form.file.name in keys(s3_endpoint, bucket)
     assert not (tmp_path / "worker-has-no-files").exists() or not any((tmp_path / "worker-has-no-files").rglob("*"))
+
+
+def test_a_document_sent_as_evidence_for_a_condition_is_kept_in_the_bucket_and_checked_when_sent(
+    settings, bucket, s3_endpoint
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.conditions import set_condition, submit_evidence
+    from tests.conftest import Client
+    from tests.lifecycle import People, advance, application_with_member
+
+    settings.MEDIA_ROOT = settings.MEDIA_ROOT / "never-used"
+    people = People.create()
+    application = advance(application_with_member()[0], State.ACCREDITED, people)
+    condition = set_condition(application_id=application.pk, by=people.panel, text="Send it.", timing="before_access")
+    document = b"%PDF-1.7\n% the plan, in the bucket\n"
+    condition = submit_evidence(
+        condition_id=condition.pk,
+        by=coordinator_of(application),
+        file=SimpleUploadedFile("plan.pdf", document),
+    )
+    assert condition.evidence_file.name in keys(s3_endpoint, bucket)
+    assert _local_files(settings) == []
+
+    panel = Client()
+    panel.force_login(people.panel)
+    url = reverse("applications:condition_evidence_file", args=[application.pk, condition.pk])
+    assert panel.get(url).content == document
+    s3_client(s3_endpoint).put_object(Bucket=bucket, Key=condition.evidence_file.name, Body=b"%PDF-1.7\n% another")
+    assert panel.get(url).status_code == 409
