@@ -1,6 +1,7 @@
 """The applications app's models, one module per model family; import them from here."""
 
 from .access import AccessCheckRun, MemberAccess
+from .amendments import Amendment, AmendmentReview, ProjectVersion
 from .application import Application, ReferenceCounter
 from .catalogue import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable
 from .conditions import ApprovalCondition
@@ -15,6 +16,8 @@ from .team import TeamMember
 __all__ = [
     "QUEUE_ORDERS",
     "AccessCheckRun",
+    "Amendment",
+    "AmendmentReview",
     "Application",
     "ApplicationEvent",
     "ApprovalCondition",
@@ -25,6 +28,7 @@ __all__ = [
     "DelegationSettings",
     "DepartmentReview",
     "MemberAccess",
+    "ProjectVersion",
     "Query",
     "ReferenceCounter",
     "TeamMember",
