@@ -51,9 +51,10 @@ def stages_needed(amendment: Amendment, current_end: date | None) -> set[str]:
     stages = set()
     if amendment.data_changes:
         stages.add(Stage.DEPARTMENTS)
-    if amendment.proposed or amendment.new_end_date:
+    beyond_limit = extension_needs_panel(amendment, current_end)
+    if amendment.proposed or (amendment.new_end_date and not beyond_limit):
         stages.add(Stage.RAS)
-    if extension_needs_panel(amendment, current_end):
+    if beyond_limit:
         stages.add(Stage.PANEL)
     if amendment.triage == Amendment.Triage.MATERIAL:
         stages.add(Stage.PANEL)

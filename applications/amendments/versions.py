@@ -105,7 +105,7 @@ def apply_amendment(application: Application, amendment: Amendment, *, by) -> Pr
         record_requested_datasets(application.pk, form.result)
         application.refresh_from_db()
         lines.append(f"Variable Request Form version {form.version} approved")
-        lines += [f"{table['table']} added" for table in amendment.data_diff.get("tables_added", [])]
+        lines += [f"{table} added" for table in amendment.data_diff.get("tables_added", [])]
         lines += [f"{table} removed" for table in amendment.data_diff.get("tables_removed", [])]
     if amendment.new_coordinator_id:
         application.team_members.filter(role=TeamMember.Role.COORDINATOR).update(role=TeamMember.Role.MEMBER)
