@@ -14,6 +14,7 @@ from leo_access.permissions import has_permission, holds_current_stage
 from leo_access.roles import department_of, is_staff_member
 
 from . import selectors, services
+from .amendments import selectors as amendment_selectors
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .ethics import answers_for
 from .forms import NewApplicationForm, ResubmitForm, WithdrawForm
@@ -169,6 +170,7 @@ def detail_context(request, application, **extra):
         # The version the application uses: a newer upload that failed its checks does not replace it.
         "current_form": selectors.current_of(forms),
         "is_staff_viewer": is_staff_member(request.user),
+        "versions": amendment_selectors.versions_of(application) if application.accredited_at else [],
         "Decision": DepartmentReview.Decision,
         "State": State,
         **extra,

@@ -171,6 +171,7 @@ def test_the_project_page_shows_each_version_and_what_changed(client, live, peop
     client.force_login(live.created_by)
     page = client.get(f"/applications/{live.pk}/").content.decode()
 
-    assert "Version 3" in page and "Version 2" in page and "Version 1" in page
+    for number in (1, 2, 3):
+        assert f"Version {number}" in page
     assert f"{newcomer.email} joined the team" in page
     assert "CJRS added" in page
