@@ -92,7 +92,7 @@ URL_ACCESS: dict[str, Access] = {
     ),
     "declarations:grant_access": Access("application.grant_access", APPLICATION),
     "reviews:close": Access("application.close", APPLICATION),
-    "reviews:amendments": Access("amendment.decide", note="The amendments one's team holds; admins see all"),
+    "reviews:amendments": Access("amendment.decide", note="The amendments one's team holds"),
     "reviews:amendment": Access(
         "amendment.decide", APPLICATION, note="Deciding needs one's team to hold it (amendment.approve to approve)"
     ),

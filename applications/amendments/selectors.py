@@ -3,12 +3,16 @@ amendments a staff team holds."""
 
 from django.db.models import Q, QuerySet
 
-from leo_access.roles import Role, department_of, roles_of
+from leo_access.roles import department_of
 from leo_access.teams import Team, in_team
 
 from ..models import Amendment, AmendmentReview, Application, ProjectVersion
 
-STAGE_OF_TEAM = {Team.INTAKE: Amendment.Stage.RAS, Team.PANEL: Amendment.Stage.PANEL, Team.DELEGATED: "delegated"}
+STAGE_OF_TEAM = {
+    Team.INTAKE: Amendment.Stage.RAS,
+    Team.PANEL: Amendment.Stage.PANEL,
+    Team.DELEGATED: Amendment.Stage.DELEGATED,
+}
 
 
 def amendments_of(application: Application) -> QuerySet[Amendment]:
@@ -26,18 +30,15 @@ def versions_of(application: Application) -> list[ProjectVersion]:
 
 def amendment_queue(user) -> QuerySet[Amendment]:
     """The amendments this person's team holds, longest waiting first: the RAS's, the panel's or the delegated
-    officials', and a department's while its own review is pending. Admins see every amendment under review."""
-    held = roles_of(user)
-    waiting = Amendment.objects.filter(state__in=Amendment.REVIEW_STATES)
-    if Role.ADMIN not in held:
-        stages = [stage for team, stage in STAGE_OF_TEAM.items() if in_team(user, team)]
-        condition = Q(stage__in=stages)
-        department = department_of(user)
-        if department:
-            condition |= Q(
-                stage=Amendment.Stage.DEPARTMENTS,
-                reviews__department=department,
-                reviews__decision=AmendmentReview.Decision.PENDING,
-            )
-        waiting = waiting.filter(condition)
+    officials', and a department's while its own review is pending."""
+    stages = [stage for team, stage in STAGE_OF_TEAM.items() if in_team(user, team)]
+    condition = Q(stage__in=stages)
+    department = department_of(user)
+    if department:
+        condition |= Q(
+            stage=Amendment.Stage.DEPARTMENTS,
+            reviews__department=department,
+            reviews__decision=AmendmentReview.Decision.PENDING,
+        )
+    waiting = Amendment.objects.filter(state__in=Amendment.REVIEW_STATES).filter(condition)
     return waiting.select_related("application").order_by("stage_entered_at", "id")
