@@ -16,7 +16,11 @@ STAGE_OF_TEAM = {
 
 
 def amendments_of(application: Application) -> QuerySet[Amendment]:
-    return application.amendments.select_related("add_user", "remove_member", "new_coordinator").order_by("-number")
+    return (
+        application.amendments.select_related("add_user", "remove_member", "new_coordinator")
+        .prefetch_related("forms")
+        .order_by("-number")
+    )
 
 
 def amendment_of(application: Application, number: int) -> Amendment | None:

@@ -67,6 +67,11 @@ def ensure_not_stale(application: Application, amendment: Amendment) -> None:
             problems.append(PURPOSE_FIELDS[name].lower())
     if amendment.new_end_date and amendment.base_end_date != application.end_date:
         problems.append("end date")
+    members = application.current_members()
+    if amendment.add_email and members.filter(email__iexact=amendment.add_email).exists():
+        problems.append("team (the researcher has joined since)")
+    if amendment.new_coordinator_id and not members.filter(pk=amendment.new_coordinator_id).exists():
+        problems.append("team (the new co-ordinator has left)")
     if amendment.base_form_sha256:
         form = current_form(application)
         if (form.sha256 if form else "") != amendment.base_form_sha256:

@@ -127,7 +127,7 @@ class Amendment(FSMModelMixin, models.Model):
         kinds = []
         if self.add_email or self.remove_member_id or self.new_coordinator_id:
             kinds.append(self.Kind.TEAM)
-        if self.forms.exists() if self.pk else False:
+        if self.pk and self.forms.all():  # prefetched on lists (`amendments.selectors.amendments_of`)
             kinds.append(self.Kind.DATA)
         if self.proposed:
             kinds.append(self.Kind.PURPOSE)

@@ -85,3 +85,21 @@ def test_two_amendments_to_the_same_thing_the_second_is_refused_as_stale(live):
     assert project.title in ("First new title", "Second new title")
     assert project.versions.count() == 2
     assert Amendment.objects.filter(application=live, state=Amendment.State.UNDER_REVIEW).count() == 1
+
+
+def test_a_data_amendment_approved_after_another_changed_the_form_is_refused(live, people, builder):
+    from applications.amendments.decisions import record_amendment_department_decision
+
+    first = amend(live, form_builder=builder.request("cjrs"))
+    second = amend(live, form_builder=builder.answer("cjrs", "No").tick("ks4", "KS4_GENDER", years="2002 to 2021"))
+    assert list(second.data_changes) == ["dfe"]
+    record_amendment_department_decision(amendment_id=first.pk, by=people.hmrc, department="hmrc", decision="approved")
+
+    with pytest.raises(StaleState) as refused:
+        record_amendment_department_decision(
+            amendment_id=second.pk, by=people.dfe, department="dfe", decision="approved"
+        )
+
+    assert "data requested" in refused.value.message
+    second.refresh_from_db()
+    assert second.state == Amendment.State.UNDER_REVIEW
