@@ -74,6 +74,8 @@ WITH_ARGUMENTS = {
 def data_amendment_arguments() -> list:
     amendment = Amendment.objects.get(application__title=LIVE_TITLE, stage=Amendment.Stage.DEPARTMENTS)
     return [amendment.application_id, amendment.number]
+
+
 # The small set is the demo data: fewer rows than a change list's page in every table, so a query per row shows.
 # The larger one adds this many generated applications (about ten events each), several times the demo data.
 GENERATED = 60
