@@ -106,6 +106,13 @@ def amendment_detail(request, pk, number):
         except LifecycleError as error:
             errors = page_errors(error)
         amendment.refresh_from_db()
+    status = 409 if errors else 200
+    # The answers form is not the page's `form`: its errors join the page's error summary here.
+    errors += [
+        {"text": error, "href": f"#{answer_form[name].auto_id}" if name in answer_form.fields else ""}
+        for name, messages in answer_form.errors.items()
+        for error in messages
+    ]
     context = {
         "application": application,
         "amendment": amendment,
@@ -116,7 +123,7 @@ def amendment_detail(request, pk, number):
         "extension_limit": extension_limit(application.end_date) if application.end_date else None,
         "page_errors": errors,
     }
-    return render(request, "applications/amendment.html", context, status=409 if errors else 200)
+    return render(request, "applications/amendment.html", context, status=status)
 
 
 def _save(request, amendment, form, seen):

@@ -105,3 +105,23 @@ def test_a_department_sees_only_amendments_to_its_own_data(client, live, people,
     shown = client.get(review_page(amendment)).content.decode()
     assert "Table added: CJRS" in shown
     assert "HMRC: CJRS: table requested" in shown
+
+
+def test_the_coordinator_answers_questions_on_the_amendment_page(client, live, people):
+    from applications.amendments.decisions import decide_amendment
+
+    amendment = amend(live, proposed={"lay_summary": "A shorter summary."})
+    decide_amendment(amendment_id=amendment.pk, by=people.ras, decision="query", reasons="Why shorter?")
+    client.force_login(coordinator_of(live))
+
+    empty = client.post(page(live, amendment.number), {"action": "answer", "expected_state": "queried", "answers": ""})
+    assert empty.status_code == 200
+    assert "govuk-error-summary" in empty.content.decode()
+    assert "Answer the questions" in empty.content.decode()
+
+    answered = client.post(
+        page(live, amendment.number), {"action": "answer", "expected_state": "queried", "answers": "It is clearer."}
+    )
+    assert answered.status_code == 302
+    amendment.refresh_from_db()
+    assert (amendment.state, amendment.answers) == (Amendment.State.UNDER_REVIEW, "It is clearer.")
