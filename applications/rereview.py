@@ -32,6 +32,12 @@ def departments_to_review_again(application: Application, *, reviewed_fingerprin
         .order_by("-version")
         .first()
     )
+    return departments_with_more_data(reviewed, current)
+
+
+def departments_with_more_data(reviewed, current) -> dict[Department, list[str]]:
+    """Each department whose data the form `current` asks more of than the form `reviewed`, with what changed:
+    the one rule for an answered query and for an amendment to a live project's data (ADR 0011, ADR 0020)."""
     if reviewed is None or not reviewed.result or not current.result:
         return _everyone(UNCOMPARED)
     catalogue = catalogue_for_version(current.result.get("form_version") or "")

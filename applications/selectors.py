@@ -52,13 +52,14 @@ def current_of(forms: list[VariableRequestForm]) -> VariableRequestForm | None:
     """Of uploads newest first, the one the application uses: the newest that passed its checks. A failed upload
     is kept and shown but replaces nothing; before any has passed, the newest, so that its status shows."""
     passed = VariableRequestForm.Validation.PASSED
+    forms = [form for form in forms if not form.proposed]
     return next((form for form in forms if form.validation_status == passed), forms[0] if forms else None)
 
 
 def current_form(application: Application) -> VariableRequestForm | None:
     """The form the application uses: for the submission rules, the datasets requested, reviews and queries."""
     passed = VariableRequestForm.Validation.PASSED
-    forms = application.variable_request_forms.order_by("-version")
+    forms = application.variable_request_forms.filter(proposed=False).order_by("-version")
     return forms.filter(validation_status=passed).first() or forms.first()
 
 
@@ -66,6 +67,7 @@ def form_status(forms: list[VariableRequestForm]) -> str | None:
     """The status the submission rules judge: a newer upload still being checked holds submission until its check
     ends (it may become the current form), else the current form's."""
     checking = (VariableRequestForm.Validation.PENDING, VariableRequestForm.Validation.RUNNING)
+    forms = [form for form in forms if not form.proposed]
     if forms and forms[0].validation_status in checking:
         return forms[0].validation_status
     form = current_of(forms)

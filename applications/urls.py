@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import condition_views, data_views, section_views, team_views, views
+from . import amendment_views, condition_views, data_views, section_views, team_views, views
 from .closure import views as closure_views
 
 app_name = "applications"
@@ -38,5 +38,7 @@ urlpatterns = [
     path("<uuid:pk>/conditions/<int:condition_id>/decide/", condition_views.condition_decide, name="condition_decide"),
     path("<uuid:pk>/close/", closure_views.close_early, name="close_early"),
     path("<uuid:pk>/closure-return/", closure_views.closure_return, name="closure_return"),
+    path("<uuid:pk>/amendments/", amendment_views.amendment_list, name="amendments"),
+    path("<uuid:pk>/amendments/<int:number>/", amendment_views.amendment_detail, name="amendment"),
     path("<uuid:pk>/ethics-letter.pdf", data_views.ethics_letter, name="ethics_letter"),
 ]

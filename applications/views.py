@@ -14,6 +14,7 @@ from leo_access.permissions import has_permission, holds_current_stage
 from leo_access.roles import department_of, is_staff_member
 
 from . import selectors, service_levels, services
+from .amendments import selectors as amendment_selectors
 from .closure import selectors as closure_selectors
 from .errors import InvalidInput, LifecycleError, NotPermitted, page_errors
 from .ethics import answers_for
@@ -178,6 +179,7 @@ def detail_context(request, application, **extra):
         "outputs": closure_selectors.outputs_of(application) if closure_return else [],
         "may_close_early": application.state == State.ACCESS_GRANTED
         and has_permission(request.user, "application.close_early", application),
+        "versions": amendment_selectors.versions_of(application) if application.accredited_at else [],
         "Decision": DepartmentReview.Decision,
         "State": State,
         **extra,

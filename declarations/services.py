@@ -127,15 +127,16 @@ def publish_text(*, text_id, by) -> DeclarationText:
 # Declarations -----------------------------------------------------------------------------
 
 
-def open_declarations(application: Application):
-    """A signing task for every current team member. Called inside the accrediting transaction."""
+def open_declarations(application: Application, user_ids=None):
+    """A signing task for every current team member, or for those of `user_ids` (members an amendment added to a
+    live project), against the current text. Called inside the accrediting or approving transaction."""
     at = clock.now()
     text = current_text()
+    members = application.current_members().select_related("user")
+    if user_ids is not None:
+        members = members.filter(user_id__in=user_ids)
     Declaration.objects.bulk_create(
-        [
-            Declaration(application=application, member=member.user, opened_at=at, text=text)
-            for member in application.current_members().select_related("user")
-        ]
+        [Declaration(application=application, member=member.user, opened_at=at, text=text) for member in members]
     )
 
 
@@ -218,7 +219,8 @@ def sign_declaration(
         if declaration.member_id != getattr(by, "pk", None):
             raise NotPermitted("You can only sign your own declaration.")
         lifecycle.authorise(by, "declaration.sign", application)
-        lifecycle.ensure_state(application, None, State.ACCREDITED)
+        # A member who joined a live project by amendment signs while the project runs; their access starts then.
+        lifecycle.ensure_state(application, None, State.ACCREDITED, State.ACCESS_GRANTED)
         if declaration.withdrawn_at:
             raise StaleState("This declaration is no longer needed.", current_state=application.state)
         if declaration.signed_at:
@@ -265,7 +267,10 @@ def sign_declaration(
             role="researcher",
             data={"declaration_id": declaration.pk, "text_version": text.version, "text_sha256": text.sha256},
         )
-        grant_when_ready(application)
+        if application.state == State.ACCESS_GRANTED:
+            open_member_access(application, by=SYSTEM, user_ids=[by.pk])
+        else:
+            grant_when_ready(application)
         transaction.on_commit(lambda: _queue_document(declaration.pk))
     return declaration
 

@@ -43,3 +43,13 @@ def _grant_when_conditions_settled(sender, instance, created, **kwargs):
         from .services import grant_when_ready
 
         grant_when_ready(instance.application)
+
+
+@receiver(post_save, sender=ApplicationEvent)
+def _open_for_members_added_by_amendment(sender, instance, created, **kwargs):
+    """A member an approved amendment adds to a live project signs the current declaration before their access
+    starts (`sign_declaration` opens it)."""
+    if created and instance.kind == "amendment_approved" and instance.data.get("members_added"):
+        from .services import open_declarations
+
+        open_declarations(instance.application, user_ids=instance.data["members_added"])

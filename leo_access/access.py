@@ -60,6 +60,12 @@ URL_ACCESS: dict[str, Access] = {
     "applications:data_status": Access("application.view", APPLICATION, refused=404),
     "applications:form_template": Access("application.view", APPLICATION, refused=404),
     "applications:form_download": Access("application.view", APPLICATION, refused=404),
+    "applications:amendments": Access(
+        "application.view", APPLICATION, refused=404, note="A project's amendments; POST starts one: amendment.request"
+    ),
+    "applications:amendment": Access(
+        "application.view", APPLICATION, refused=404, note="One amendment; POST changes it: amendment.request"
+    ),
     "applications:ethics_letter": Access("application.view", APPLICATION, refused=404),
     "applications:conditions": Access("condition.set", APPLICATION, note="Conditions; the approving team adds them"),
     "applications:condition_evidence": Access("condition.evidence", APPLICATION),
@@ -91,6 +97,10 @@ URL_ACCESS: dict[str, Access] = {
     ),
     "declarations:grant_access": Access("application.grant_access", APPLICATION),
     "reviews:close": Access("application.close", APPLICATION),
+    "reviews:amendments": Access("amendment.decide", note="The amendments one's team holds"),
+    "reviews:amendment": Access(
+        "amendment.decide", APPLICATION, note="Deciding needs one's team to hold it (amendment.approve to approve)"
+    ),
     "reviews:access_list": Access("access.view", note="Who has access to which project's data, until when"),
     "reviews:closure_returns": Access("closure.view_returns", note="Closure returns awaited and overdue"),
     "reviews:access_export": Access("access.view"),
@@ -190,6 +200,14 @@ SERVICE_ACCESS: dict[str, str] = {
     "applications.closure.services.add_output": "closure.return",
     "applications.closure.services.remove_output": "closure.return",
     "applications.closure.services.submit_closure_return": "closure.return",
+    "applications.amendments.services.request_amendment": "amendment.request",
+    "applications.amendments.services.update_amendment": "amendment.request",
+    "applications.amendments.services.upload_amendment_form": "amendment.request",
+    "applications.amendments.services.submit_amendment": "amendment.request",
+    "applications.amendments.services.answer_amendment_query": "amendment.request",
+    "applications.amendments.services.withdraw_amendment": "amendment.request",
+    "applications.amendments.decisions.decide_amendment": "amendment.decide",
+    "applications.amendments.decisions.record_amendment_department_decision": "amendment.decide",
     "applications.conditions.set_condition": "condition.set",
     "applications.conditions.submit_evidence": "condition.evidence",
     "applications.conditions.decide_condition": "condition.decide",
@@ -231,6 +249,8 @@ SERVICE_MODULES = [
     "applications.member_access.services",
     "applications.closure.services",
     "applications.conditions",
+    "applications.amendments.services",
+    "applications.amendments.decisions",
     "reviews.services",
     "reviews.delegation",
     "reviews.tracking.services",
@@ -241,6 +261,18 @@ SERVICE_MODULES = [
     "leo_access.accredited_researchers.services",
     "operations.personal_data",
 ]
+
+# Each transition of an amendment, and the permission its django-fsm `permission=` names.
+AMENDMENT_TRANSITION_ACCESS: dict[str, str] = {
+    "submit": "amendment.request",
+    "route": "amendment.request",
+    "move_on": "amendment.decide",
+    "query": "amendment.decide",
+    "answer": "amendment.request",
+    "approve": "amendment.approve",
+    "reject": "amendment.decide",
+    "withdraw": "amendment.request",
+}
 
 # Each transition of an application, and the permission its django-fsm `permission=` names.
 # A transition any of several permissions allows names them all, in a tuple.

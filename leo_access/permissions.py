@@ -153,6 +153,18 @@ PERMISSIONS: dict[str, Rule] = {
     ),
     "access.reinstate": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="Reinstate a member's suspended access"),
     "access.end": _rule({Role.ADMIN, Role.RAS_OFFICER}, description="End a member's access as they leave the team"),
+    "amendment.request": _rule(
+        RESEARCHER, is_coordinator, "Request a change to a live project, answer questions on it, or withdraw it"
+    ),
+    "amendment.decide": _rule(
+        REVIEWER_ROLES | {Role.RAS_OFFICER, Role.PANEL_MEMBER, Role.DELEGATED_OFFICIAL},
+        description="Query, triage or refuse an amendment held by one's own team",
+    ),
+    "amendment.approve": _rule(
+        REVIEWER_ROLES | {Role.RAS_OFFICER, Role.PANEL_MEMBER, Role.DELEGATED_OFFICIAL},
+        description="Approve an amendment held by one's own team (automatically when nothing in it needs review)",
+        automatic=True,
+    ),
     "condition.set": _rule(
         REVIEWER_ROLES | {Role.PANEL_MEMBER, Role.DELEGATED_OFFICIAL, Role.ADMIN},
         description="Attach a condition to a project one approves (departments, the panel, a delegated official) "

@@ -69,6 +69,23 @@ KINDS: dict[str, Kind] = {
         "A member's access to LEO has ended",
         "Staff end a member's access as they leave the team: to the co-ordinator and that member.",
     ),
+    "amendment_queried": Kind(
+        "Questions about a change to your project",
+        "The RAS, the panel or a delegated official asks about an amendment: to the team.",
+        to_team=True,
+    ),
+    "amendment_approved": Kind(
+        "A change to your project has been approved",
+        "An amendment is approved, making a new version of the project: to the team.",
+        to_team=True,
+    ),
+    "amendment_rejected": Kind(
+        "A change to your project was refused", "A department, the RAS or the panel refuses an amendment.", to_team=True
+    ),
+    "amendment_arrival": Kind(
+        "A change to a live project has arrived in your queue",
+        "An amendment reaches a team's queue (a department's only when its own data grows).",
+    ),
     "invitation": Kind("You have been invited to join a LEO application", "The co-ordinator invites someone."),
     "arrival": Kind("An application has arrived in your queue", "Work reaches a team's queue.", arrival=True),
     "digest": Kind("Applications that arrived in your queue", "Daily, for people who chose a digest."),

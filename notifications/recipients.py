@@ -104,6 +104,8 @@ def for_event(event: ApplicationEvent) -> list[Planned]:
         return planned
     if event.kind in MEMBER_ACCESS_EVENTS:
         return member_access_messages(event)
+    if event.kind.startswith("amendment_"):
+        return amendment_messages(event)
     if event.kind in TEAM_EVENTS:
         # An accreditation says who accredited: the panel, or an official with delegated authority.
         extra = {"delegated": True} if event.data.get("route") == "delegated" else {}
@@ -140,6 +142,45 @@ def member_access_messages(event: ApplicationEvent) -> list[Planned]:
     if member is not None and all(person.email.lower() != member.email.lower() for person in people):
         people.append(Recipient(member.email, member, extra))
     return [Planned(event.kind, person, application_path(application)) for person in people]
+
+
+# The teams whose queue an amendment reaches at each stage (a department's only when its data grows).
+AMENDMENT_STAGE_TEAMS = {"ras": [Team.INTAKE], "panel": [Team.PANEL], "delegated": [Team.DELEGATED]}
+DEPARTMENT_TEAM = {department: team for team, department in DEPARTMENT_TEAMS.items()}
+
+
+def amendment_messages(event: ApplicationEvent) -> list[Planned]:
+    """The team hears of questions and decisions on an amendment, and a new member is asked to sign; the teams
+    whose queue it reaches hear that it has arrived."""
+    application = event.application
+    data = event.data or {}
+    extra = {"number": data.get("amendment_number"), "version": data.get("version")}
+    path = reverse("applications:amendment", args=[application.pk, data.get("amendment_number")])
+    planned: list[Planned] = []
+    if event.kind in ("amendment_queried", "amendment_approved", "amendment_rejected"):
+        planned += [
+            Planned(event.kind, Recipient(member.email, member.user, extra), path)
+            for member in accepted_members(application)
+        ]
+    if event.kind == "amendment_approved" and data.get("members_added"):
+        sign = reverse("declarations:sign", args=[application.pk])
+        planned += [
+            Planned("declaration_due", Recipient(member.email, member.user), sign)
+            for member in accepted_members(application).filter(user_id__in=data["members_added"])
+        ]
+    if event.kind == "amendment_arrived":
+        stage = data.get("stage", "")
+        if stage == "departments":
+            teams = [DEPARTMENT_TEAM[department] for department in data.get("departments", [])]
+        else:
+            teams = AMENDMENT_STAGE_TEAMS.get(stage, [])
+        review = reverse("reviews:amendment", args=[application.pk, data.get("amendment_number")])
+        for team in teams:
+            planned += [
+                Planned("amendment_arrival", Recipient(r.email, r.user, {**extra, "team": Team(team).label}), review)
+                for r in team_recipients(team)
+            ]
+    return planned
 
 
 def staff_of(role: Role) -> list[Recipient]:

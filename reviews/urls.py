@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views, closure_views, meeting_views, queue_views, views
+from . import access_views, amendment_views, closure_views, meeting_views, queue_views, views
 
 app_name = "reviews"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("applications/<uuid:pk>/panel/", views.panel, name="panel"),
     path("applications/<uuid:pk>/delegated/", views.delegated, name="delegated"),
     path("applications/<uuid:pk>/close/", views.close, name="close"),
+    path("amendments/", amendment_views.amendment_queue, name="amendments"),
+    path("applications/<uuid:pk>/amendments/<int:number>/", amendment_views.amendment_review, name="amendment"),
     path("access/", access_views.access_list, name="access_list"),
     path("access/export.csv", access_views.access_export, name="access_export"),
     path("access/<int:pk>/", access_views.member_access, name="member_access"),

@@ -24,9 +24,10 @@ def access_ends_on(application: Application):
     return service_levels.project_ends_on(application)
 
 
-def open_member_access(application: Application, *, by) -> list[MemberAccess]:
-    """An active record for every accepted member, as access is granted. Inside the granting transaction, on the
-    locked application; a member who already has an open record keeps it."""
+def open_member_access(application: Application, *, by, user_ids=None) -> list[MemberAccess]:
+    """An active record for every accepted member (or for those of `user_ids`: a member who joined the live project
+    and has signed), as access is granted. Inside the granting or signing transaction, on the locked application;
+    a member who already has an open record keeps it."""
     lifecycle.authorise(by, "application.grant_access", application)
     at = clock.now()
     holding = set(application.member_access.exclude(status=MemberAccess.Status.ENDED).values_list("user_id", flat=True))
@@ -40,7 +41,7 @@ def open_member_access(application: Application, *, by) -> list[MemberAccess]:
             valid_until=access_ends_on(application),
         )
         for member in application.current_members()
-        if member.user_id and member.user_id not in holding
+        if member.user_id and member.user_id not in holding and (user_ids is None or member.user_id in user_ids)
     ]
     return MemberAccess.objects.bulk_create(records)
 

@@ -1,6 +1,7 @@
 """The applications app's models, one module per model family; import them from here."""
 
 from .access import AccessCheckRun, MemberAccess
+from .amendments import Amendment, AmendmentReview, ProjectVersion
 from .application import Application, ReferenceCounter
 from .catalogue import Catalogue, CatalogueDataset, CatalogueTable, CatalogueVariable
 from .conditions import ApprovalCondition
@@ -16,6 +17,8 @@ from .team import TeamMember
 __all__ = [
     "QUEUE_ORDERS",
     "AccessCheckRun",
+    "Amendment",
+    "AmendmentReview",
     "Application",
     "ApplicationEvent",
     "ApprovalCondition",
@@ -28,6 +31,7 @@ __all__ = [
     "DepartmentReview",
     "MemberAccess",
     "ProjectOutput",
+    "ProjectVersion",
     "Query",
     "ReferenceCounter",
     "TeamMember",

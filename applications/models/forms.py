@@ -27,6 +27,12 @@ class VariableRequestForm(models.Model):
     validation_started_at = models.DateTimeField(null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
+    # A form uploaded with an amendment to a live project is the amendment's until it is approved: the project
+    # keeps using its approved form meanwhile (`selectors.current_form` passes over a proposed one).
+    amendment = models.ForeignKey(
+        "applications.Amendment", on_delete=models.PROTECT, null=True, blank=True, related_name="forms"
+    )
+    proposed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["application", "-version"]

@@ -123,7 +123,7 @@ def _tables(ids) -> dict:
     rows = (
         VariableRequestForm.objects.filter(application_id__in=ids)
         .order_by("application_id", "-version")
-        .only("pk", "application_id", "version", "validation_status")
+        .only("pk", "application_id", "version", "validation_status", "proposed")
         .annotate(tables=KeyTransform("tables", "result"))
     )
     for form in rows:

@@ -42,6 +42,16 @@ EVENT_LABELS = {
     "member_access_warning": "A member warned of suspension",
     "member_access_reinstated": "A member's access reinstated",
     "member_access_ended": "A member's access ended",
+    "amendment_started": "Amendment started",
+    "amendment_form_uploaded": "Variable Request Form uploaded for an amendment",
+    "amendment_submitted": "Amendment submitted",
+    "amendment_arrived": "Amendment sent for review",
+    "amendment_department_decided": "Department decided on an amendment",
+    "amendment_queried": "Questions about an amendment",
+    "amendment_answered": "Questions about an amendment answered",
+    "amendment_approved": "Amendment approved",
+    "amendment_rejected": "Amendment refused",
+    "amendment_withdrawn": "Amendment withdrawn",
 }
 ROLE_LABELS = {role.value: role.label for role in Role} | {"coordinator": "Project co-ordinator", "system": "Automatic"}
 
@@ -49,6 +59,9 @@ ROLE_LABELS = {role.value: role.label for role in Role} | {"coordinator": "Proje
 @register.filter
 def event_label(event) -> str:
     label = EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize())
+    number = (event.data or {}).get("amendment_number")
+    if number and event.kind.startswith("amendment_"):
+        label = f"{label} ({number})"
     if event.kind == "accredited" and (event.data or {}).get("route") == "delegated":
         label = "Accredited by a delegated official"
     department = (event.data or {}).get("department")
@@ -76,3 +89,11 @@ def department_label(code: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def purpose_label(name: str) -> str:
+    """The project field a purpose or outputs amendment changes, as the pages name it."""
+    from ..amendments.versions import PURPOSE_FIELDS
+
+    return PURPOSE_FIELDS.get(name, name)

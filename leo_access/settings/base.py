@@ -275,6 +275,9 @@ CELERY_TIMEZONE = "UTC"
 # Days between the warning that a member is not on the register of accredited researchers (or has expired on it)
 # and the suspension of their access, for the register to be put right.
 REGISTER_WARNING_DAYS = env.int("REGISTER_WARNING_DAYS", default=14)
+# An amendment extending a live project's end date by up to this many months is decided by the RAS; a longer
+# extension goes to the panel.
+AMENDMENT_EXTENSION_LIMIT_MONTHS = env.int("AMENDMENT_EXTENSION_LIMIT_MONTHS", default=12)
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # Pages --------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django_celery_results.models import GroupResult, TaskResult
 
-from applications.models import Application
+from applications.models import Amendment, Application
 from declarations.models import Declaration, SignedDeclarationDocument
 from demo import bulk, users
+from demo.amendments import ensure_demo_amendments
 from demo.applications import ensure_demo_applications
 from demo.forms import ensure_demo_catalogue
 from leo_access.models import User
@@ -40,7 +41,9 @@ SERVICE_BUDGET = 15
 ADMIN_BUDGET = 15
 # Pages that may take more, and why. The review page is measured at delegated review: it also reads the admins'
 # criteria and names the checked form's tables from the catalogue (`tests/integration/reviews/test_queues.py`).
-PAGE_BUDGETS: dict[str, int] = {"reviews:review": 17}
+# A live project's page also lists its declarations, conditions and approved versions (measured on the demo's live
+# project, as its co-ordinator).
+PAGE_BUDGETS: dict[str, int] = {"reviews:review": 17, "applications:detail": 19}
 # Requested also as these demo users: the tracking pages are the RAS officers' too.
 ALSO_AS = {
     name: [Role.RAS_OFFICER]
@@ -49,15 +52,30 @@ ALSO_AS = {
     # The API's lists, as the people they are for (the admin holds neither permission).
     "api:applications": [Role.RESEARCHER],
     "api:access_list": [Role.RAS_OFFICER],
+    # The amendments queue, as a department and the RAS (the demo's live project has one with each).
+    "reviews:amendments": [Role.HMRC_REVIEWER, Role.RAS_OFFICER],
 }
 # Pages that take arguments, requested as the people they are for, on the demo application they are about
 # (by its title) or with the arguments given: the delegated official's queue, review page and decision page.
 DELEGATED_TITLE = "Further education and earnings at 30"
+LIVE_TITLE = "Labour-market returns to level 3 qualifications"
 WITH_ARGUMENTS = {
     "reviews:team_queue": (Role.DELEGATED_OFFICIAL, ["delegated"]),
     "reviews:review": (Role.DELEGATED_OFFICIAL, DELEGATED_TITLE),
     "reviews:delegated": (Role.DELEGATED_OFFICIAL, DELEGATED_TITLE),
+    # The live demo project's changes, and the amendment with HMRC, as its co-ordinator and as HMRC.
+    "applications:detail": (Role.RESEARCHER, LIVE_TITLE),
+    "applications:amendments": (Role.RESEARCHER, LIVE_TITLE),
+    "applications:amendment": (Role.RESEARCHER, lambda: data_amendment_arguments()),
+    "reviews:amendment": (Role.HMRC_REVIEWER, lambda: data_amendment_arguments()),
 }
+
+
+def data_amendment_arguments() -> list:
+    amendment = Amendment.objects.get(application__title=LIVE_TITLE, stage=Amendment.Stage.DEPARTMENTS)
+    return [amendment.application_id, amendment.number]
+
+
 # The small set is the demo data: fewer rows than a change list's page in every table, so a query per row shows.
 # The larger one adds this many generated applications (about ten events each), several times the demo data.
 GENERATED = 60
@@ -114,7 +132,10 @@ def measure(clients: dict[Role, object]) -> dict[str, tuple[int, int]]:
         for role in ALSO_AS.get(name, []):
             counts[f"{name} as {role.value}"] = count_queries(clients[role], url)
     for name, (role, about) in WITH_ARGUMENTS.items():
-        args = about if isinstance(about, list) else [Application.objects.get(title=about).pk]
+        if callable(about):
+            args = about()
+        else:
+            args = about if isinstance(about, list) else [Application.objects.get(title=about).pk]
         counts[f"{name} as {role.value}"] = count_queries(clients[role], reverse(name, args=args))
     return counts
 
@@ -170,6 +191,7 @@ def test_no_page_takes_more_queries_as_the_data_grows():
     by_role, _ = users.ensure_demo_users()
     ensure_demo_catalogue()
     ensure_demo_applications(by_role)
+    ensure_demo_amendments(by_role)
     add_other_rows(2)
     roles = {
         Role.ADMIN,

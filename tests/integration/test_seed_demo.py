@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from applications.diagram import transitions
 from applications.models import (
+    Amendment,
     Application,
     ApplicationEvent,
     ApprovalCondition,
@@ -45,7 +46,24 @@ def test_seed_demo_creates_the_demo_applications_once_each_at_its_stage():
     assert closed.events.filter(kind="closure_return_sent").count() == 1
     for application in Application.objects.exclude(state=State.DRAFT):
         assert application.events.filter(kind="submitted").exists()
-        assert application.variable_request_forms.get().validation_status == VariableRequestForm.Validation.PASSED
+        approved = application.variable_request_forms.get(proposed=False)
+        assert approved.validation_status == VariableRequestForm.Validation.PASSED
+
+
+def test_seed_demo_leaves_an_amendment_of_each_kind_in_progress_once():
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    live = Application.objects.get(state=State.ACCESS_GRANTED)
+    amendments = {tuple(amendment.kinds): amendment for amendment in live.amendments.all()}
+    assert set(amendments) == {("team",), ("data",), ("purpose",), ("extension",)}
+    assert amendments[("team",)].state == Amendment.State.DRAFT
+    data = amendments[("data",)]
+    assert (data.state, data.stage) == (Amendment.State.UNDER_REVIEW, Amendment.Stage.DEPARTMENTS)
+    assert list(data.reviews.values_list("department", flat=True)) == ["hmrc"]
+    assert amendments[("purpose",)].stage == Amendment.Stage.RAS
+    assert amendments[("extension",)].state == Amendment.State.UNDER_REVIEW
+    assert not live.versions.exists()
 
 
 def test_generated_applications_have_histories_in_the_past(capsys):

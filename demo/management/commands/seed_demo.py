@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 
 from demo import bulk, users
 from demo.after_grant import ensure_demo_register, ensure_open_condition, ensure_suspended_member
+from demo.amendments import ensure_demo_amendments
 from demo.applications import ensure_demo_applications
 from demo.closure import ensure_closed_project_outputs
 from demo.forms import ensure_demo_catalogue
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             ensure_suspended_member(by_role)
             ensure_demo_register(by_role)
             ensure_closed_project_outputs(by_role)
+            ensure_demo_amendments(by_role)
             generated = bulk.generate(options["applications"], by_role) if options["applications"] else 0
         self.stdout.write(f"Demo users: {len(users.DEMO_USERS)} ({created_users} new).")
         self.stdout.write("Demo catalogue: " + ("imported." if catalogue else "already present."))

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from api.models import ApiToken
 from api.tokens import issue_token
+from applications.amendments.services import request_amendment, submit_amendment, update_amendment
 from applications.conditions import set_condition, submit_evidence
 from applications.models import MemberAccess, TeamMember
 from applications.states import State
@@ -85,6 +86,9 @@ APPLICATION_AT = {
     "api:review": "intake",
     "api:intake": "intake",
     "api:department": "departments",
+    "applications:amendments": "granted",
+    "applications:amendment": "granted",
+    "reviews:amendment": "granted",
     "applications:conditions": "accredited",
     "applications:condition_evidence": "accredited",
     "applications:condition_decide": "accredited",
@@ -168,6 +172,10 @@ def world():
         key="matrix", recipient=member.email, user=member, template="submitted", subject="Submitted", context={}
     )
     token, _ = issue_token(user=member, by=SYSTEM, name="matrix", scope="read")
+    # An amendment with the RAS, on the live project.
+    amendment = request_amendment(application_id=apps["granted"].pk, by=member)
+    update_amendment(amendment_id=amendment.pk, by=member, summary="Clearer.", proposed={"title": "A clearer title"})
+    submit_amendment(amendment_id=amendment.pk, by=member)
     return World(
         people, member, apps, meeting, closed_meeting, item, declaration, invitation, export, notification, token
     )
@@ -189,6 +197,8 @@ def target(name, world):
             "applications:condition_evidence_file",
         ):
             args.append(application.conditions.get().pk)
+        if name in ("applications:amendment", "reviews:amendment"):
+            args.append(application.amendments.get().number)
         return reverse(name, args=args), application
     objects = {
         "reviews:team_queue": (["dfe"], None),

@@ -5,8 +5,15 @@ import inspect
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from applications.models import Application
-from leo_access.access import SERVICE_ACCESS, SERVICE_MODULES, TRANSITION_ACCESS, URL_ACCESS, access_for
+from applications.models import Amendment, Application
+from leo_access.access import (
+    AMENDMENT_TRANSITION_ACCESS,
+    SERVICE_ACCESS,
+    SERVICE_MODULES,
+    TRANSITION_ACCESS,
+    URL_ACCESS,
+    access_for,
+)
 from leo_access.permissions import PERMISSIONS
 
 NOT_PERMISSIONS = {"self", "system"}
@@ -63,10 +70,17 @@ def test_every_transition_is_guarded_by_the_permission_the_table_names():
         assert transition.permission.action == TRANSITION_ACCESS[name], name
 
 
+def test_every_amendment_transition_is_guarded_by_the_permission_the_table_names():
+    transitions = {t.name: t for t in Amendment().get_all_state_transitions()}
+    assert sorted(transitions) == sorted(AMENDMENT_TRANSITION_ACCESS)
+    for name, transition in transitions.items():
+        assert transition.permission.action == AMENDMENT_TRANSITION_ACCESS[name], name
+
+
 def test_every_permission_is_used_somewhere():
     used = {access.action for access in URL_ACCESS.values()} | set(SERVICE_ACCESS.values())
     used |= {action for access in URL_ACCESS.values() for action in access.also}
     for actions in TRANSITION_ACCESS.values():
         used |= {actions} if isinstance(actions, str) else set(actions)
-    used |= {"admin_site.use"}
+    used |= set(AMENDMENT_TRANSITION_ACCESS.values()) | {"admin_site.use"}
     assert sorted(set(PERMISSIONS) - used) == []
