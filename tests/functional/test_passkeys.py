@@ -125,3 +125,42 @@ def test_a_researcher_adds_a_passkey_and_signs_in_with_it(page, live_server):
     assert "/accounts/" not in page.url
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
+
+
+def test_a_new_researcher_chooses_a_passkey_as_their_second_factor(page):
+    from allauth.account.models import EmailAddress
+
+    person = researcher()
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    add_virtual_authenticator(page)
+    page.goto("/applications/")
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    assert "Every account must use a second factor" in page.content()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/2fa/totp/activate/")
+    check_at_both_widths(page)
+    page.get_by_role("link", name="Add a passkey").click()
+    page.wait_for_url("**/accounts/2fa/webauthn/add/")
+    page.get_by_role("button", name="Add a passkey").click()
+    page.wait_for_url(lambda url: "/webauthn/add/" not in url)
+    page.goto("/applications/")
+    assert "/accounts/" not in page.url
+    assert not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+    # Next time, the password and then the passkey: the page asks for the passkey, not an app's code.
+    sign_out(page)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert page.locator("h1").inner_text() == "Use your passkey"
+    check_at_both_widths(page)
+    page.get_by_role("button", name="Use a passkey").click()
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
+    page.goto("/applications/")
+    assert "/accounts/" not in page.url
