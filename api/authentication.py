@@ -1,4 +1,4 @@
-"""Who is calling: the site's own session (with its second factor, for staff), or a personal API token."""
+"""Who is calling: the site's own session (with its second factor), or a personal API token."""
 
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
@@ -8,8 +8,8 @@ from leo_access.second_factor import needs_second_factor
 from . import tokens
 
 SECOND_FACTOR_NEEDED = (
-    "Sign in again with the code from your authenticator app: staff use the API from a session with a second "
-    "factor, or with a personal API token."
+    "Sign in again with your authenticator app or passkey: the API takes a session with a second factor, "
+    "or a personal API token."
 )
 
 BAD_TOKEN = "The API token is not valid: it may be mistyped, expired or revoked. Create a new one on your account page."
@@ -41,7 +41,7 @@ class ApiTokenAuthentication(BaseAuthentication):
 
 
 class SecondFactorSessionAuthentication(SessionAuthentication):
-    """The session the pages use; a member of staff's must have proved its second factor, as the pages require."""
+    """The session the pages use; it must have proved its second factor, as the pages require."""
 
     def authenticate(self, request):
         result = super().authenticate(request)

@@ -18,7 +18,6 @@ from leo_access.actors import SYSTEM
 from leo_access.audit.models import AuditKind
 from leo_access.audit.services import record
 from leo_access.permissions import has_permission
-from leo_access.roles import is_staff_member
 
 from .models import ApiToken
 
@@ -27,7 +26,7 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 365
 # last_used_at is written at most this often for one token, so a busy program does not rewrite the row each request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-STAFF_NEED_SECOND_FACTOR = "Sign in with your authenticator app code before you create an API token."
+NEED_SECOND_FACTOR = "Sign in with your authenticator app or passkey before you create an API token."
 
 
 def digest(secret: str) -> str:
@@ -43,8 +42,8 @@ def issue_token(
         raise NotPermitted("People may only create API tokens for themselves.")
     if not has_permission(user, "account.manage"):
         raise NotPermitted("This account has no role, so an API token could do nothing.")
-    if by is not SYSTEM and is_staff_member(user) and not second_factor:
-        raise NotPermitted(STAFF_NEED_SECOND_FACTOR)
+    if by is not SYSTEM and not second_factor:
+        raise NotPermitted(NEED_SECOND_FACTOR)
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Enter a name for the token")

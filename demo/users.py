@@ -10,7 +10,7 @@ from leo_access.models import User
 from leo_access.roles import Role
 
 DEMO_PASSWORD = "leo-demo-password"
-# Staff must sign in with an authenticator app. The demo staff share this published secret: add it to an app,
+# Everyone signs in with a second factor. The demo accounts share this published secret: add it to an app,
 # or run `manage.py demo_code` for the current code. Demo accounts only; never for real people.
 DEMO_TOTP_SECRET = "LEOACCESSDEMOTOTPSECRETAAAAAAAAA"
 
@@ -58,8 +58,7 @@ def ensure_demo_users() -> tuple[dict[Role, list[User]], int]:
             created_count += 1
         user.groups.add(groups[demo.role])
         EmailAddress.objects.update_or_create(user=user, email=demo.email, defaults={"verified": True, "primary": True})
-        if demo.role != Role.RESEARCHER:
-            ensure_demo_authenticator(user)
+        ensure_demo_authenticator(user)
         by_role.setdefault(demo.role, []).append(user)
     return by_role, created_count
 

@@ -1,9 +1,9 @@
-"""Staff must prove a second factor (an authenticator app code) in the session they work in.
+"""Everyone proves a second factor (an authenticator app code or a passkey) in the session they work in.
 
-Researchers may add one; staff cannot open any page of the service until they have signed in with one.
-A staff member without an authenticator is sent to set one up; one who has an authenticator but whose
-session was opened without it (an older session, or an account given a staff role while signed in) is
-signed out and asked to sign in again with the code.
+SATRE 3.2.04 asks for multi-factor authentication for every user, researchers as well as staff: nobody opens
+any page of the service until they have signed in with one. Someone without an authenticator is sent to set
+one up at their first sign-in; someone who has one but whose session was opened without it (an older session,
+or an authenticator removed and added again elsewhere) is signed out and asked to sign in again with it.
 """
 
 from allauth.account.authentication import get_authentication_records
@@ -17,9 +17,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .roles import is_staff_member
-
-# Pages a staff member needs before the second factor is proved: signing in and out, setting up an
+# Pages a person needs before the second factor is proved: signing in and out, setting up an
 # authenticator, and the public pages.
 OPEN_URL_PREFIXES = ("account_", "mfa_")
 OPEN_URL_NAMES = {"healthz", "livez", "accessibility", "privacy"}
@@ -34,10 +32,10 @@ def used_second_factor(request) -> bool:
 
 def needs_second_factor(request) -> bool:
     user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and is_staff_member(user) and not used_second_factor(request))
+    return bool(user and user.is_authenticated and not used_second_factor(request))
 
 
-class StaffSecondFactorMiddleware:
+class SecondFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -56,16 +54,17 @@ class StaffSecondFactorMiddleware:
         if not is_mfa_enabled(request.user):
             messages.info(
                 request,
-                "Staff accounts must use an authenticator app as a second factor. Set one up to continue.",
+                "Every account must use a second factor: set up an authenticator app or a passkey to continue.",
             )
             return redirect("mfa_activate_totp")
         logout(request)
-        messages.info(request, "Sign in again with your password and the code from your authenticator app.")
+        messages.info(request, "Sign in again with your password and your authenticator app or passkey.")
         return redirect_to_login(request.get_full_path(), reverse("account_login"))
 
 
 @receiver(mfa_signals.authenticator_added)
 def _second_factor_proved(sender, request, user, authenticator, **kwargs):
-    """Adding an authenticator means typing a code it produced: that proves the second factor."""
-    if request is not None and authenticator.type == authenticator.Type.TOTP:
+    """Adding an authenticator means typing a code it produced, or answering a passkey's challenge: that proves
+    the second factor."""
+    if request is not None and authenticator.type in (authenticator.Type.TOTP, authenticator.Type.WEBAUTHN):
         record_authentication(request, user, method="mfa", type=authenticator.type, id=authenticator.pk)

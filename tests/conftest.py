@@ -20,28 +20,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Client(DjangoClient):
-    """`force_login` signs staff in as the sign-in page does: with a password and an authenticator code.
+    """`force_login` signs people in as the sign-in page does: with a password and an authenticator code.
 
-    Staff pages refuse a session without a second factor (leo_access/second_factor.py); the tests of that
-    rule sign in through the real pages instead.
+    Pages refuse a session without a second factor (leo_access/second_factor.py); the tests of that rule sign
+    in through the real pages instead.
     """
 
     def force_login(self, user, backend=None):
         super().force_login(user, backend)
-        from leo_access.roles import is_staff_member
+        from .factories import give_authenticator
 
-        if is_staff_member(user):
-            from .factories import give_authenticator
-
-            give_authenticator(user)
-            session = self.session
-            now = time.time()
-            session["account_authentication_methods"] = [
-                {"method": "password", "at": now, "email": user.email},
-                {"method": "mfa", "at": now, "type": "totp"},
-            ]
-            session["account_authentication_methods_user"] = str(user.pk)
-            session.save()
+        give_authenticator(user)
+        session = self.session
+        now = time.time()
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": now, "email": user.email},
+            {"method": "mfa", "at": now, "type": "totp"},
+        ]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
 
 
 @pytest.fixture

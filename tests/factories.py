@@ -134,12 +134,12 @@ def coordinator_of(application) -> User:
     return application.team_members.get(role=TeamMember.Role.COORDINATOR, status=TeamMember.Status.ACCEPTED).user
 
 
-# Staff sign in with an authenticator app; the tests' accounts share this secret (base32, as apps take it).
+# Everyone signs in with an authenticator app; the tests' accounts share this secret (base32, as apps take it).
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def give_authenticator(user, secret: str = TOTP_SECRET):
-    """Set up the TOTP authenticator a staff member would have added on their first sign-in."""
+    """Set up the TOTP authenticator a person would have added on their first sign-in."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 

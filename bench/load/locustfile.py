@@ -219,7 +219,7 @@ class Researcher(LeoUser):
     def on_start(self):
         super().on_start()
         self.account = MANIFEST["researchers"][next(Researcher.accounts)]
-        self.sign_in(self.account["email"], self.account["password"])
+        self.sign_in(self.account["email"], self.account["password"], self.account["totp_secret"])
 
     @task(4)
     def application_list(self):
@@ -393,7 +393,7 @@ class BarePage(LeoUser):
     def on_start(self):
         super().on_start()
         account = MANIFEST["bare"][next(BarePage.accounts)]
-        self.sign_in(account["email"], account["password"])
+        self.sign_in(account["email"], account["password"], account["totp_secret"])
 
     @task
     def bare(self):

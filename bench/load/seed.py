@@ -1,7 +1,7 @@
 """Seed the load test's database through the project's own services and demo helpers.
 
 Called by `run.py` once Django is set up against the dedicated database. Returns the manifest the
-locustfile reads: every simulated person's account (and, for staff, their authenticator's secret), the
+locustfile reads: every simulated person's account (and their authenticator's secret), the
 applications each works on, and the forms researchers upload with the result the validator gives each.
 """
 
@@ -70,9 +70,12 @@ def upload_variants(directory: Path) -> list[dict]:
 
 
 def _account(email: str, full_name: str, role: Role, password_hash: str) -> User:
+    """An account with its own authenticator app: everyone signs in with a second factor."""
     user = User.objects.create(email=email, full_name=full_name, password=password_hash)
     user.groups.add(Group.objects.get(name=role.value))
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
     return user
 
 
@@ -157,10 +160,6 @@ def seed(mix: plan.Mix, *, run_seconds: int, background: int, run_dir: Path, log
             role: _account(plan.staff_email(role, crew), f"Load {role.upper()} {crew:02d}", ROLE[role], password_hash)
             for role in plan.STAFF_ROLES
         }
-        secrets = {}
-        for role, user in staff.items():
-            secrets[role] = generate_totp_secret()
-            TOTP.activate(user, secrets[role])
         tag = plan.crew_tag(crew)
         for target in targets:
             for index in range(1, count + 1):
@@ -175,7 +174,7 @@ def seed(mix: plan.Mix, *, run_seconds: int, background: int, run_dir: Path, log
                 "crew": crew,
                 "tag": tag,
                 "staff": {
-                    role: {"email": user.email, "password": PASSWORD, "totp_secret": secrets[role]}
+                    role: {"email": user.email, "password": PASSWORD, "totp_secret": user.totp_secret}
                     for role, user in staff.items()
                 },
             }
@@ -187,11 +186,17 @@ def seed(mix: plan.Mix, *, run_seconds: int, background: int, run_dir: Path, log
     return {
         "password": PASSWORD,
         "researchers": [
-            {"email": r["user"].email, "password": PASSWORD, "drafts": r["drafts"], "applications": r["applications"]}
+            {
+                "email": r["user"].email,
+                "password": PASSWORD,
+                "totp_secret": r["user"].totp_secret,
+                "drafts": r["drafts"],
+                "applications": r["applications"],
+            }
             for r in researchers
         ],
         "crews": crews,
-        "bare": [{"email": user.email, "password": PASSWORD} for user in bare],
+        "bare": [{"email": user.email, "password": PASSWORD, "totp_secret": user.totp_secret} for user in bare],
         "forms": upload_variants(run_dir / "forms"),
         "seeded": seeded,
         # Everything after these ids was done by the simulated users.

@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "leo_access.idle_sessions.IdleTimeoutMiddleware",
     "leo_access.audit.context.CurrentRequestMiddleware",
-    "leo_access.second_factor.StaffSecondFactorMiddleware",
+    "leo_access.second_factor.SecondFactorMiddleware",
     "leo_access.error_pages.MethodNotAllowedPageMiddleware",
     "leo_access.request_input.RefuseNulMiddleware",
 ]
@@ -209,8 +209,15 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LEO Access] "
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT or 0
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Everyone proves a second factor (SATRE 3.2.04): an authenticator app, or a passkey, which also signs in
+# without a password. Passkeys need JavaScript; the authenticator app does not.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "LEO Access"
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"add_webauthn": "leo_access.passkeys.AddPasskeyForm"}
+# The passkey's relying party is the host the page was served from. Browsers accept https origins and
+# http://localhost, and so does the server's origin check (python-fido2), so MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN,
+# which turns that check off, stays off everywhere: try passkeys locally at http://localhost:8000, not 127.0.0.1.
 
 # A session lasts at most a working day, and ends sooner after SESSION_IDLE_TIMEOUT seconds without a request.
 SESSION_COOKIE_AGE = int(timedelta(hours=8).total_seconds())

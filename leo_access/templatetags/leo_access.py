@@ -31,6 +31,17 @@ def group_messages(messages) -> dict:
     }
 
 
+@register.filter
+def second_factor_types(user) -> set[str]:
+    """The kinds of second factor a person has ("totp", "webauthn", "recovery_codes"): the sign-in code page
+    offers a passkey only to someone who has one, the account page recovery codes only once there are some."""
+    from allauth.mfa.models import Authenticator
+
+    if not user or not user.pk:
+        return set()
+    return set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+
+
 # allauth's labels, as the rest of the service words its own: sentence case, with a hint where one helps.
 ACCOUNT_LABELS = {
     "Email": ("Email address", ""),

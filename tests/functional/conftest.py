@@ -56,12 +56,10 @@ def sign_in(page, user, password):
     """Sign in through the real sign-in page (the address must be verified, as allauth requires)."""
     from allauth.account.models import EmailAddress
 
-    from leo_access.roles import is_staff_member
     from tests.factories import give_authenticator
 
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-    if is_staff_member(user):
-        give_authenticator(user)
+    give_authenticator(user)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(password)
@@ -72,7 +70,7 @@ def sign_in(page, user, password):
 
 
 def enter_authenticator_code(page, user):
-    """The second sign-in step staff see: the code their authenticator app shows now."""
+    """The second sign-in step: the code their authenticator app shows now."""
     from tests.factories import forget_used_code, totp_code
 
     code = totp_code()

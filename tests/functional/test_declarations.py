@@ -8,12 +8,20 @@ import pytest
 from applications.states import State
 from declarations.models import Declaration, SignedDeclarationDocument
 from declarations.services import FIRST_TEXT_CLAUSES
-from tests.factories import PASSWORD, coordinator_of
+from tests.factories import PASSWORD, coordinator_of, forget_used_code, totp_code
 from tests.lifecycle import People, advance, application_with_member, reload
 
 from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def enter_code(page, user):
+    """Everyone has an authenticator app here, so signing is confirmed with its code, not the password. A code is
+    accepted once: the one used to sign in a moment ago is made usable again."""
+    code = totp_code()
+    forget_used_code(user, code)
+    page.get_by_label("Code from your authenticator app").fill(code)
 
 
 def sign_as(page, user, application):
@@ -25,7 +33,7 @@ def sign_as(page, user, application):
 
     # Submitting with nothing ticked lists every statement still to confirm.
     page.get_by_label("Your full name").fill(user.full_name)
-    page.get_by_label("Your password").fill(PASSWORD)
+    enter_code(page, user)
     page.get_by_role("button", name="Sign the declaration").click()
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Confirm statement 1" in summary
@@ -35,7 +43,7 @@ def sign_as(page, user, application):
     for clause in FIRST_TEXT_CLAUSES:
         page.get_by_label(clause).check()
     page.get_by_label("Your full name").fill(user.full_name)
-    page.get_by_label("Your password").fill(PASSWORD)
+    enter_code(page, user)
     page.get_by_role("button", name="Sign the declaration").click()
     page.wait_for_url(f"**/applications/{application.pk}/")
     assert "You have signed your Individual Declaration" in page.content()
@@ -56,7 +64,7 @@ def test_two_members_sign_and_access_is_granted(page, celery_worker):
 
     signed = Declaration.objects.filter(application=application, signed_at__isnull=False)
     assert {d.member for d in signed} == {coordinator, member}
-    assert all(d.ip_address and d.user_agent and d.confirmed_with == "password" for d in signed)
+    assert all(d.ip_address and d.user_agent and d.confirmed_with == "totp" for d in signed)
 
     # The worker seals both PDFs after the signatures commit; the member downloads theirs.
     deadline = time.monotonic() + 60

@@ -2,6 +2,7 @@
 axe-core checks every page on the way. The same journey runs with JavaScript turned off."""
 
 import re
+import time
 from datetime import date
 
 import pytest
@@ -39,6 +40,29 @@ def visit(page, url=None):
         assert_accessible(page)
 
 
+def set_up_authenticator(page):
+    """Everyone sets up a second factor before any other page: the authenticator app, which needs no
+    JavaScript (a passkey would)."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from tests.factories import wait_for_fresh_code
+
+    if "/accounts/reauthenticate/" in page.url:
+        visit(page)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/2fa/totp/activate/")
+    visit(page)
+    wait_for_fresh_code()
+    secret = page.locator("#authenticator_secret").input_value()
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    page.get_by_label("Authenticator code").fill(code)
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")
+    visit(page)
+
+
 def fill_date(page, field, day):
     page.locator(f"#id_{field}_0").fill(str(day.day))
     page.locator(f"#id_{field}_1").fill(str(day.month))
@@ -67,6 +91,7 @@ def test_the_researcher_journey(journey_page, celery_worker, tmp_path):
         page.get_by_label("Email").fill(EMAIL)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+    set_up_authenticator(page)
 
     # Profile and accreditation.
     visit(page, "/accounts/profile/")

@@ -28,7 +28,7 @@ def test_a_new_reviewer_sets_up_an_authenticator_before_reaching_their_queue(pag
     page.get_by_role("button", name="Sign in").click()
     # Adding a factor asks for the password once more.
     page.wait_for_url("**/accounts/reauthenticate/**")
-    assert "Staff accounts must use an authenticator app" in page.content()
+    assert "Every account must use a second factor" in page.content()
     assert_accessible(page)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()

@@ -1,6 +1,7 @@
 import pytest
 
-from demo.users import DEMO_PASSWORD, ensure_demo_users
+from demo.users import DEMO_PASSWORD, current_demo_code, ensure_demo_users
+from tests.factories import wait_for_fresh_code
 
 from .conftest import assert_accessible
 
@@ -29,6 +30,13 @@ def test_a_demo_user_signs_in_from_the_start_page(page):
     page.get_by_label("Email").fill("researcher@example.com")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # The demo accounts share an authenticator secret; `manage.py demo_code` prints its code.
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert_accessible(page)
+    wait_for_fresh_code()
+    page.get_by_label("Code").fill(current_demo_code())
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
     assert "You are signed in as researcher@example.com" in page.locator("main").inner_text()
     assert_accessible(page)

@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import call_command
 
-from demo.users import DEMO_PASSWORD, DEMO_USERS
+from demo.users import DEMO_PASSWORD, DEMO_USERS, current_demo_code
 from leo_access.models import User
 from leo_access.roles import Role, roles_of
+from tests.factories import wait_for_fresh_code
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +48,11 @@ def test_seed_demo_creates_one_user_per_role_and_is_safe_to_run_again(client):
 def test_sign_in_with_email_reaches_the_signed_in_home_page(client):
     call_command("seed_demo")
 
-    response = client.post(
-        "/accounts/login/", {"login": "researcher@example.com", "password": DEMO_PASSWORD}, follow=True
-    )
+    response = client.post("/accounts/login/", {"login": "researcher@example.com", "password": DEMO_PASSWORD})
+    # Researchers too sign in with a second factor: the demo accounts' code is the one `demo_code` prints.
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    wait_for_fresh_code()
+    response = client.post("/accounts/2fa/authenticate/", {"code": current_demo_code()}, follow=True)
 
     assert response.status_code == 200
     assert "You are signed in as researcher@example.com" in response.content.decode()

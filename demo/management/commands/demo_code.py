@@ -4,7 +4,7 @@ from demo import users
 
 
 class Command(BaseCommand):
-    help = "Print the authenticator code the demo staff accounts accept now (it changes every 30 seconds)."
+    help = "Print the authenticator code the demo accounts accept now (it changes every 30 seconds)."
 
     def handle(self, *args, **options):
         self.stdout.write(users.current_demo_code())

@@ -49,6 +49,6 @@ class Command(BaseCommand):
         for user in users.DEMO_USERS:
             self.stdout.write(f"  {user.email:<26} {user.role.label}")
         self.stdout.write(
-            f"Staff also enter an authenticator code: add the secret {users.DEMO_TOTP_SECRET} to an authenticator "
+            f"Everyone also enters an authenticator code: add the secret {users.DEMO_TOTP_SECRET} to an authenticator "
             "app, or run `manage.py demo_code` for the current code."
         )

@@ -20,7 +20,7 @@ def token_client(user, scope="write") -> APIClient:
 
 
 def session_client(user) -> Client:
-    """The site's own session, with the second factor staff sign in with."""
+    """The site's own session, with the second factor everyone signs in with."""
     client = Client()
     client.force_login(user)
     return client

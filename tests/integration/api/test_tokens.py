@@ -113,16 +113,15 @@ def test_a_read_token_cannot_change_anything_and_a_write_token_can_try():
     assert token_client(user, "write").post(ME, {}, format="json").status_code == 405
 
 
-def test_the_session_works_and_staff_need_its_second_factor():
-    user = researcher()
-    assert session_client(user).get(ME).status_code == 200
-    ras = staff(Role.RAS_OFFICER)
-    assert session_client(ras).get(ME).status_code == 200
+@pytest.mark.parametrize("kind", ["staff", "researcher"])
+def test_the_session_works_only_with_its_second_factor(kind):
+    person = staff(Role.RAS_OFFICER) if kind == "staff" else researcher()
+    assert session_client(person).get(ME).status_code == 200
     without_code = PlainClient()
-    without_code.force_login(ras)
+    without_code.force_login(person)
     response = without_code.get(ME)
     assert response.status_code == 401
-    assert "authenticator app" in body(response)["detail"]
+    assert "authenticator app or passkey" in body(response)["detail"]
 
 
 def test_a_session_must_send_its_csrf_token_to_change_anything():
@@ -170,18 +169,19 @@ def test_nobody_revokes_another_persons_token():
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
 
 
-def test_staff_create_a_token_only_from_a_session_with_its_second_factor():
-    ras = staff(Role.RAS_OFFICER)
-    with pytest.raises(NotPermitted, match="authenticator app"):
-        issue_token(user=ras, by=ras, name="x", scope="read", second_factor=False)
-    # A staff session without the code never reaches the page: it is sent to sign in again.
+@pytest.mark.parametrize("kind", ["staff", "researcher"])
+def test_people_create_a_token_only_from_a_session_with_its_second_factor(kind):
+    person = staff(Role.RAS_OFFICER) if kind == "staff" else researcher()
+    with pytest.raises(NotPermitted, match="authenticator app or passkey"):
+        issue_token(user=person, by=person, name="x", scope="read", second_factor=False)
+    # A session without the second factor never reaches the page: it is sent to sign in again.
     without_code = PlainClient()
-    without_code.force_login(ras)
+    without_code.force_login(person)
     assert without_code.post(reverse("api_tokens:list"), {"name": "x", "scope": "read", "days": "1"}).status_code == 302
-    assert not ApiToken.objects.filter(user=ras).exists()
-    page = session_client(ras).post(reverse("api_tokens:list"), {"name": "SRS", "scope": "read", "days": "1"})
+    assert not ApiToken.objects.filter(user=person).exists()
+    page = session_client(person).post(reverse("api_tokens:list"), {"name": "SRS", "scope": "read", "days": "1"})
     assert page.status_code == 200
-    assert ApiToken.objects.filter(user=ras).count() == 1
+    assert ApiToken.objects.filter(user=person).count() == 1
 
 
 def test_each_token_has_its_own_request_budget(monkeypatch):

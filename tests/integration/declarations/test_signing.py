@@ -160,6 +160,13 @@ def form_data(text, member, **overrides):
     return data | overrides
 
 
+def passkey_only(member):
+    """A member without an authenticator app (their second factor is a passkey) confirms with their password."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).delete()
+
+
 def test_the_signing_page_shows_the_project_and_every_clause(client, accredited):
     application, _, member = accredited
     client.force_login(member)
@@ -174,6 +181,7 @@ def test_the_signing_page_shows_the_project_and_every_clause(client, accredited)
 def test_the_page_refuses_a_wrong_password_and_an_unticked_clause(client, accredited):
     application, _, member = accredited
     client.force_login(member)
+    passkey_only(member)
     text = current_text()
     data = form_data(text, member, password="not-my-password")
     del data["clause_4"]
@@ -188,6 +196,7 @@ def test_the_page_refuses_a_wrong_password_and_an_unticked_clause(client, accred
 def test_the_page_signs_and_records_the_request(client, accredited):
     application, _, member = accredited
     client.force_login(member)
+    passkey_only(member)
     response = client.post(
         sign_url(application), form_data(current_text(), member), REMOTE_ADDR="198.51.100.4", HTTP_USER_AGENT="Firefox"
     )

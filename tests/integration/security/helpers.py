@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, forget_used_code, totp_code
+from tests.factories import PASSWORD, forget_used_code, give_authenticator, totp_code
 
 
 def verified(user):
@@ -22,3 +22,11 @@ def code_step(client, user, code=None):
     code = code or totp_code()
     forget_used_code(user, code)
     return client.post(reverse("mfa_authenticate"), {"code": code})
+
+
+def signed_in(user, client=None, password=PASSWORD):
+    """Both steps, as everyone signs in: the password, then the code from their authenticator app."""
+    give_authenticator(user)
+    client, response = password_step(user, client, password)
+    assert response["Location"] == reverse("mfa_authenticate"), response["Location"]
+    return client, code_step(client, user)

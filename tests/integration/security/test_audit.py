@@ -18,6 +18,7 @@ from demo.forms import ensure_demo_catalogue
 from leo_access.audit.models import AuditEvent, AuditKind
 from leo_access.audit.services import record
 from leo_access.roles import Role
+from tests.conftest import Client as SignedInClient
 from tests.factories import ApplicationFactory, UserFactory, coordinator_of, researcher, staff
 from tests.lifecycle import People, advance
 
@@ -72,7 +73,7 @@ def test_staff_opening_an_application_is_recorded_every_time_and_members_are_not
         reverse("reviews:department", args=[application.pk]),
     ]
     assert {event.application_reference for event in opened} == {application.reference}
-    member = Client()
+    member = SignedInClient()
     member.force_login(coordinator_of(application))
     assert member.get(reverse("applications:detail", args=[application.pk])).status_code == 200
     assert not AuditEvent.objects.filter(kind=AuditKind.APPLICATION_OPENED, actor=coordinator_of(application)).exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.factories import PASSWORD, researcher
 
-from .helpers import password_step, verified
+from .helpers import signed_in, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_a_session_ends_after_the_idle_timeout():
     user = verified(researcher())
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        client, _ = password_step(user)
+        client, _ = signed_in(user)
         assert client.get(reverse("applications:list")).status_code == 200
         clock.shift(timedelta(seconds=settings.SESSION_IDLE_TIMEOUT - 60))
         assert client.get(reverse("applications:list")).status_code == 200
@@ -38,8 +38,8 @@ def test_a_session_ends_after_the_idle_timeout():
 
 def test_changing_the_password_signs_out_every_other_session():
     user = verified(researcher())
-    laptop, _ = password_step(user)
-    phone, _ = password_step(user)
+    laptop, _ = signed_in(user)
+    phone, _ = signed_in(user)
     assert phone.get(reverse("applications:list")).status_code == 200
     response = laptop.post(
         reverse("account_change_password"),
@@ -58,7 +58,7 @@ def test_changing_the_password_signs_out_every_other_session():
 
 def test_signing_out_ends_the_session():
     user = verified(researcher())
-    client, _ = password_step(user)
+    client, _ = signed_in(user)
     key = client.session.session_key
     client.post(reverse("account_logout"))
     from django.contrib.sessions.models import Session
@@ -77,7 +77,7 @@ def test_keeping_a_session_alive_writes_nothing_to_the_database():
     user = verified(researcher())
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        client, _ = password_step(user)
+        client, _ = signed_in(user)
         client.get(reverse("applications:list"))
         clock.shift(timedelta(seconds=90))  # past the minute after which the last-seen time is refreshed
         with CaptureQueriesContext(connection) as queries:
@@ -95,6 +95,6 @@ def test_an_unreachable_cache_does_not_stop_the_pages(monkeypatch):
         raise RedisConnectionError("Connection refused")
 
     user = verified(researcher())
-    client, _ = password_step(user)
+    client, _ = signed_in(user)
     monkeypatch.setattr(idle_sessions.cache, "get", unreachable)
     assert client.get(reverse("applications:list")).status_code == 200

@@ -23,7 +23,7 @@ from applications.models import VariableRequestForm
 from applications.states import State
 from demo.forms import ensure_demo_catalogue, filled_form
 from tests.conftest import ROOT, running_worker
-from tests.factories import PASSWORD, ApplicationFactory, coordinator_of
+from tests.factories import PASSWORD, ApplicationFactory, coordinator_of, give_authenticator, totp_code
 
 from ..security.helpers import verified
 from .conftest import keys, storage_env
@@ -128,6 +128,7 @@ def test_two_web_processes_and_two_workers_share_only_the_database_redis_and_the
     ensure_demo_catalogue()
     application = ApplicationFactory(form=False, state=State.DRAFT)
     coordinator = verified(coordinator_of(application))
+    give_authenticator(coordinator)
     folders = {name: tmp_path / name for name in ("web-a", "web-b", "worker-a", "worker-b")}
     for folder in folders.values():
         folder.mkdir()
@@ -147,6 +148,9 @@ def test_two_web_processes_and_two_workers_share_only_the_database_redis_and_the
             f"{web_a}{reverse('account_login')}", {"login": coordinator.email, "password": PASSWORD}
         )
         assert signed_in.status == 302, signed_in.read()[:500]
+        browser.get(f"{web_a}{reverse('mfa_authenticate')}")
+        second_factor = browser.post(f"{web_a}{reverse('mfa_authenticate')}", {"code": totp_code()})
+        assert second_factor.status == 302, second_factor.read()[:500]
 
         # Signed in on A, known on B: the session is in the database, not in either process.
         data_page = f"{reverse('applications:data', args=[application.pk])}"
