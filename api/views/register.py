@@ -48,9 +48,9 @@ class RegisterCursor(Cursor):
         return page
 
 
-def register_filters(params) -> selectors.RegisterFilters:
+def register_filters(params, version: str) -> selectors.RegisterFilters:
     """The filters, read by the page's own form: a value that is no filter is a 400 naming it, in the page's words."""
-    form = RegisterSearchForm(params, cache.cached(("options",), selectors.filter_options))
+    form = RegisterSearchForm(params, cache.cached(("options",), selectors.filter_options, at=version))
     if not form.is_valid():
         raise ValidationError(errors_of(form))
     return form.filters()
@@ -70,13 +70,15 @@ class Register(GenericAPIView):
         auth=[],
     )
     def get(self, request):
-        filters = register_filters(request.query_params)
-
-        def one_page():
+        # Kept until the register changes, as the page is (in this process and in the shared cache), under the
+        # address and the cursor; kept only once answered, so a kept page means the address was valid.
+        address = f"api {canonical_address(request)} {request.query_params.get('cursor', '')}"
+        version, kept = cache.page(address)
+        if kept is None:
+            filters = register_filters(request.query_params, version)
             rows = self.paginate_queryset(selectors.register_queryset(filters).values(*selectors.FIELDS))
-            entries = RegisterEntrySerializer(selectors.entries_for(rows), many=True).data
-            return self.get_paginated_response(entries).data
-
-        # Kept until the register changes, as the page is; the address and the cursor name the page.
-        key = ("api", canonical_address(request), request.query_params.get("cursor", ""))
-        return Response(cache.cached(key, one_page))
+            # The selector's rows are what RegisterEntrySerializer describes, field for field (the schema test
+            # checks every answer against it): sent as they are, without building a serializer for each.
+            kept = self.get_paginated_response(selectors.entries_for(rows)).data
+            cache.keep_page(kept, version, address)
+        return Response(kept)
