@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from .docs import DocsView
-from .views import access_list, applications, reviews
+from .views import access_list, applications, meetings, register, reviews
 from .views.me import MeView
 
 app_name = "api"
@@ -22,6 +22,14 @@ urlpatterns = [
     path("v1/applications/<uuid:pk>/intake-decision/", reviews.IntakeDecision.as_view(), name="intake"),
     path("v1/applications/<uuid:pk>/department-decision/", reviews.DepartmentDecision.as_view(), name="department"),
     path("v1/queues/<str:team>/", reviews.Queue.as_view(), name="queue"),
+    path("v1/meetings/", meetings.Meetings.as_view(), name="meetings"),
+    path("v1/meetings/<int:meeting_id>/", meetings.Meeting.as_view(), name="meeting"),
+    path(
+        "v1/meetings/<int:meeting_id>/items/<int:item_id>/decision/",
+        meetings.PanelDecision.as_view(),
+        name="panel_decision",
+    ),
     path("v1/reviews/<uuid:pk>/", reviews.Review.as_view(), name="review"),
+    path("v1/register/", register.Register.as_view(), name="register"),
     path("v1/access-list/", access_list.AccessList.as_view(), name="access_list"),
 ]

@@ -142,6 +142,7 @@ URL_ACCESS: dict[str, Access] = {
     # The REST API (api/): its description is public; every operation checks the same permissions as its page.
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
+    "api:register": PUBLIC,
     "api:me": OWN_ACCOUNT,
     "api:applications": Access("application.list_own", note="POST starts one: application.create"),
     "api:application": Access("application.view", APPLICATION, refused=404),
@@ -153,6 +154,9 @@ URL_ACCESS: dict[str, Access] = {
     "api:department": Access("application.decide_department", APPLICATION),
     "api:queue": Access("reviews.view_queue", note="Each team's own queue; admins see all"),
     "api:review": Access("reviews.view_queue", APPLICATION),
+    "api:meetings": Access("reviews.view_meetings"),
+    "api:meeting": Access("reviews.view_meetings", "meeting"),
+    "api:panel_decision": Access("reviews.manage_meetings", "meeting"),
     "api:access_list": Access("access.view", note="For the Secure Research Service"),
     "api_tokens:list": Access("account.manage", note="One's own tokens; staff create them with a second factor only"),
     "api_tokens:revoke": Access("account.manage", "api_token", refused=404, note="One's own tokens only"),

@@ -70,8 +70,11 @@ def _has_person(term: str) -> RawSQL:
     members (by their application's index), and of a member's user only when the e-mail does not match, made for
     each entry the walk reaches.
 
-    The OFFSET keeps PostgreSQL from planning the EXISTS as a hashed list of every matching person (which it
-    chooses by the queue's length, not the page's): that list, for a common term, is what this avoids.
+    Each OFFSET 0 keeps PostgreSQL from planning its EXISTS as a hashed list of every matching person (which it
+    chooses by the queue's length, not the page's): the members', and the users' by name. That list, for a
+    common term, is what this avoids; without the users' OFFSET a name common among people but in no e-mail
+    (`researcher 2` among the generated people) read and hashed every user whose name matched, for the page and
+    again for the count.
     """
     table = Application._meta.db_table
     member = TeamMember._meta.db_table
@@ -82,7 +85,7 @@ def _has_person(term: str) -> RawSQL:
     return RawSQL(  # noqa: S611
         f"EXISTS (SELECT 1 FROM {member} m WHERE m.application_id = {quote(table)}.{quote('id')} "  # noqa: S608
         f"AND ({_like('m.email')} OR EXISTS (SELECT 1 FROM {user} u WHERE u.id = m.user_id "
-        f"AND {_like('u.full_name')})) LIMIT 1 OFFSET 0)",
+        f"AND {_like('u.full_name')} OFFSET 0)) LIMIT 1 OFFSET 0)",
         [pattern, pattern],
         output_field=BooleanField(),
     )

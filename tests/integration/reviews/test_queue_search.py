@@ -8,7 +8,7 @@ ways, and compare each with a filter written in Python over the whole queue.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from applications.models import Application
@@ -129,3 +129,30 @@ def test_a_rare_term_is_looked_up_in_an_index_and_then_only_the_applications_fou
     found = explain(*rare.values_list("pk", flat=True).query.sql_with_params(), off=("seqscan",))
     assert str(queue[1].pk) in found, found
     assert "LOVELACE" not in found, found
+
+
+def test_a_name_common_among_people_is_checked_for_each_entry_walked_not_gathered(people, queue, monkeypatch):
+    """A term in many names but no e-mail (`researcher 2` among generated people) reads the user of each member
+    the walk reaches, by its key: never every user whose name matches, hashed, for every page and count."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plans are PostgreSQL's")
+    monkeypatch.setattr(queue_search, "SEARCH_BOUND", 2)
+    crowd(queue[0], 300)
+    crowded = Application.objects.filter(reference__startswith="LEO-2019-").order_by("reference")
+    for n, application in enumerate(crowded):
+        person = researcher()
+        person.full_name = f"Hopkins {n}" if n % 3 == 0 else f"Person {n}"
+        person.save()
+        add_member(application, person)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    common = selectors.queue(Team.INTAKE, people.ras, selectors.QueueFilters(q="hopkins"))
+    # The count walks furthest (up to COUNT_LIMIT + 1 matches), and with each look-up by key made dear the
+    # planner would rather gather everyone, as it does on a large database: the query must not let it.
+    selected, params = common.order_by().values("pk").query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL random_page_cost = 1000")
+        found = explain(selectors._counted(selected, selectors.COUNT_LIMIT + 1), params, off=())
+    assert "hashed SubPlan" not in found, found
+    assert "id = m.user_id" in found, found  # each member's own user, looked up
+    assert searched(people, "hopkins") == (plainly(people, "hopkins"), len(plainly(people, "hopkins")))

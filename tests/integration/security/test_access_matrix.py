@@ -62,6 +62,7 @@ API_WRITES = {
     "api:resubmit": "post",
     "api:intake": "post",
     "api:department": "post",
+    "api:panel_decision": "post",
 }
 # Which application each address is tried on: one at the stage where the action makes sense.
 APPLICATION_AT = {
@@ -204,6 +205,8 @@ def target(name, world):
         "reviews:team_queue": (["dfe"], None),
         "api:queue": (["dfe"], None),
         "reviews:meeting": ([world.meeting.pk], world.meeting),
+        "api:meeting": ([world.meeting.pk], world.meeting),
+        "api:panel_decision": ([world.meeting.pk, world.item.pk], world.meeting),
         "reviews:agenda_item": ([world.meeting.pk, world.item.pk], world.meeting),
         "reviews:meeting_close": ([world.meeting.pk], world.meeting),
         "reviews:meeting_pdf": ([world.closed_meeting.pk], world.closed_meeting),
