@@ -57,7 +57,7 @@ def team_queue(request, team):
         "form": form if form.is_bound else None,
         "team": team,
         "page": page,
-        "count_limit": selectors.COUNT_LIMIT,
+        "count_limit": page.limit,
         "filters": filters,
         "querystring": urlencode(kept),
         "datasets": selectors.all_datasets(),

@@ -38,6 +38,14 @@ PAGE_SIZE = 25
 REFERENCE = re.compile(r"LEO-\d{4}-\d{4,}", re.IGNORECASE)
 # A queue longer than this is counted no further: the page says "More than 500 applications" (20 pages).
 COUNT_LIMIT = 500
+# A search is counted no further than this: past four pages of matches, a person refines the search rather than
+# reads on, and a common term (a name most researchers share) is found in a walk of a fifth the length.
+SEARCH_COUNT_LIMIT = 100
+
+
+def count_limit(filters: "QueueFilters") -> int:
+    """How far the queue is counted: a search less far than the whole queue."""
+    return SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -146,12 +154,14 @@ class QueuePage:
     rows: list[QueueRow]
     count: int
     has_next: bool
-    # False when counting stopped at COUNT_LIMIT + 1.
+    # False when counting stopped at limit + 1.
     exact: bool = True
+    # How far it was counted (`count_limit`).
+    limit: int = COUNT_LIMIT
 
     @property
     def more(self) -> bool:
-        """More match than were counted: the page says "more than COUNT_LIMIT"."""
+        """More match than were counted: the page says "more than" its limit."""
         return not self.exact
 
     @property
@@ -169,20 +179,23 @@ def queue_page(team: Team, user, filters: QueueFilters, number: int = 1, now=Non
     end, up to two more to find the last page and read it."""
     team = Team(team)
     queryset = queue(team, user, filters)
-    rows, count = _page(team, queryset, filters.sort, number, now)
-    exact = len(rows) <= PAGE_SIZE or count <= COUNT_LIMIT
+    limit = count_limit(filters)
+    rows, count = _page(team, queryset, filters.sort, number, now, limit)
+    exact = len(rows) <= PAGE_SIZE or count <= limit
     if not rows and number > 1:
-        count = count_up_to(queryset, COUNT_LIMIT + 1)
-        exact = count <= COUNT_LIMIT
+        count = count_up_to(queryset, limit + 1)
+        exact = count <= limit
         if count and exact and number > (last := -(-count // PAGE_SIZE)):
             number = last
-            rows, count = _page(team, queryset, filters.sort, number, now)
-    return QueuePage(number=number, rows=rows[:PAGE_SIZE], count=count, has_next=len(rows) > PAGE_SIZE, exact=exact)
+            rows, count = _page(team, queryset, filters.sort, number, now, limit)
+    return QueuePage(
+        number=number, rows=rows[:PAGE_SIZE], count=count, has_next=len(rows) > PAGE_SIZE, exact=exact, limit=limit
+    )
 
 
-def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[list[QueueRow], int]:
+def _page(team: Team, queryset: QuerySet, sort: str, number: int, now, limit: int) -> tuple[list[QueueRow], int]:
     """The rows of a page (and the first of the next, to know there is one), each with its co-ordinator, their
-    organisation and its assignee, and how many match, in one query: counted up to COUNT_LIMIT + 1 when the page
+    organisation and its assignee, and how many match, in one query: counted up to `limit` + 1 when the page
     is full, else exactly, from the page itself.
 
     Written as SQL because the ORM spends longer building the row subqueries than the database spends
@@ -201,7 +214,7 @@ def _page(team: Team, queryset: QuerySet, sort: str, number: int, now) -> tuple[
     table, quote = Application._meta.db_table, connection.ops.quote_name
     order = f"{quote(table)}.{quote(column)} {direction}, {quote(table)}.{quote('id')} {direction}"
     page = f"{selected} ORDER BY {order} LIMIT {PAGE_SIZE + 1} OFFSET {(number - 1) * PAGE_SIZE}"
-    counted = _counted(selected, COUNT_LIMIT + 1)
+    counted = _counted(selected, limit + 1)
     member = TeamMember._meta.db_table
     user = get_user_model()._meta.db_table
     profile = ResearcherProfile._meta.db_table

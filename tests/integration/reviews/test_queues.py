@@ -156,6 +156,25 @@ def test_a_long_queue_is_counted_only_so_far_and_paged_to_its_end(client, people
     assert "More than" not in narrowed
 
 
+def test_a_search_is_counted_less_far_than_the_queue(client, people, monkeypatch):
+    from reviews import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 3)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    applications = [at(State.RAS_CHECK, people, title=f"Earnings outcomes {n}") for n in range(5)]
+    client.force_login(people.ras)
+
+    whole = client.get(queue("intake", sort="reference")).content.decode()
+    searched = [client.get(queue("intake", sort="reference", q="outcomes", page=n)).content.decode() for n in (1, 3)]
+
+    assert "5 applications" in whole
+    assert "More than 3 applications" in searched[0]
+    assert "Search or filter to narrow the queue down." in searched[0]
+    # Every match can still be paged to; the last page, being short, counts them exactly.
+    assert "5 applications" in searched[1]
+    assert max(a.reference for a in applications) in searched[1]
+
+
 def test_assignment_is_within_the_team_and_shows_in_my_work(client, people):
     application = at(State.DEPARTMENT_REVIEW, people)
     colleague = People.create().dfe
