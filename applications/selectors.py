@@ -139,7 +139,7 @@ def section_statuses(application: Application, *, members=None, forms=None) -> d
 
 
 def member_facts(member: TeamMember) -> MemberFacts:
-    user = member.user
+    user = member.account
     profile = getattr(user, "researcher_profile", None) if user else None
     return MemberFacts(
         email=member.email,

@@ -36,7 +36,7 @@ def _rows(application):
         status__in=[TeamMember.Status.REMOVED, TeamMember.Status.DECLINED]
     ):
         facts = selectors.member_facts(member)
-        problem = accreditation_problem(facts, application.end_date, today) if member.user else None
+        problem = accreditation_problem(facts, application.end_date, today) if member.account else None
         rows.append({"member": member, "facts": facts, "problem": problem})
     return rows
 

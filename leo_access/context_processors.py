@@ -21,4 +21,8 @@ def _warning(request):
     user = getattr(request, "user", None)
     if user is None or Role.RESEARCHER not in roles_of(user):
         return None
+    # The warning sends people to their profile; on the profile page it would only point at the form below it.
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "profile":
+        return None
     return accreditation_warning(user, timezone.localdate())

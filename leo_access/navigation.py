@@ -12,6 +12,7 @@ class NavItem:
     label: str
     url: str
     active: bool
+    name: str = ""
 
 
 # (label, URL name, the action that makes the link worth showing)
@@ -27,6 +28,8 @@ _ITEMS = [
     ("Your profile", "profile", "application.list_own"),
     ("Your account", "account_email", "account.manage"),
     ("API tokens", "api_tokens:list", "account.manage"),
+    # The header adds how many are unread.
+    ("Notifications", "notifications:list", "account.manage"),
 ]
 
 
@@ -34,9 +37,9 @@ def navigation_for(request) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    links = [(label, reverse(name)) for label, name, action in _ITEMS if has_permission(user, action)]
+    links = [(label, name, reverse(name)) for label, name, action in _ITEMS if has_permission(user, action)]
     # One item is active: the one whose address is the longest start of this page's (so a panel meeting is under
     # "Panel meetings", not also under "Work queues" at /reviews/).
-    matching = [url for _, url in links if request.path.startswith(url)]
+    matching = [url for _, _, url in links if request.path.startswith(url)]
     active = max(matching, key=len, default=None)
-    return [NavItem(label, url, url == active) for label, url in links]
+    return [NavItem(label, url, url == active, name) for label, name, url in links]

@@ -39,3 +39,10 @@ class TeamMember(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.get_role_display()}, {self.get_status_display()})"
+
+    @property
+    def account(self):
+        """The member's account as the team may see it. An invitation is linked to an existing account at once,
+        so the invitee finds it, but showing that account's name and accreditation before they accept would tell
+        whoever typed an address whether its owner has an account: until then the team sees only the address."""
+        return self.user if self.status == self.Status.ACCEPTED else None

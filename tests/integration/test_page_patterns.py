@@ -180,7 +180,12 @@ def test_one_navigation_item_is_active_on_each_page(client):
     people = People.create()
     meeting = quorate_meeting(people.panel)
     client.force_login(people.panel)
-    for url in (reverse("reviews:queue"), reverse("reviews:meetings"), reverse("reviews:meeting", args=[meeting.pk])):
+    for url in (
+        reverse("reviews:queue"),
+        reverse("reviews:meetings"),
+        reverse("reviews:meeting", args=[meeting.pk]),
+        reverse("notifications:list"),
+    ):
         html = html_of(client.get(url, follow=True))
         assert html.count("govuk-service-navigation__item--active") == 1, url
         assert html.count('aria-current="page"') == 1, url
