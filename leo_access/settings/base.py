@@ -174,8 +174,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 AUTH_USER_MODEL = "leo_access.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's own, loading the user with their roles (`leo_access.backends`).
+    "leo_access.backends.PasswordBackend",
+    "leo_access.backends.AccountBackend",
     "leo_access.backends.AdminRolePermissions",
 ]
 AUTH_PASSWORD_VALIDATORS = [
