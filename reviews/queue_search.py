@@ -26,10 +26,15 @@ def search(term: str) -> Q:
     the page's order, checking each entry's title and people in turn, until the page and the count are found:
     the set of everything matching is never built. (`docs/adr/0008-queues-read-from-their-own-indexes.md`)
     """
+    return matching(term)[0]
+
+
+def matching(term: str) -> tuple[Q, bool]:
+    """`search`'s condition, and whether the term is common (more than SEARCH_BOUND applications match it)."""
     found = _matching(term, SEARCH_BOUND + 1)
     if len(found) <= SEARCH_BOUND:
-        return Q(pk__in=set(found))
-    return Q(reference__iexact=term) | Q(title__icontains=term) | Q(_has_person(term))
+        return Q(pk__in=set(found)), False
+    return Q(reference__iexact=term) | Q(title__icontains=term) | Q(_has_person(term)), True
 
 
 def _like(column: str) -> str:

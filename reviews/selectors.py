@@ -25,7 +25,7 @@ from leo_access.roles import department_of
 from leo_access.teams import DEPARTMENT_TEAMS, TEAM_STAGES, Team, teams_of
 
 from .models import Assignment, InternalNote
-from .queue_search import search
+from .queue_search import matching
 
 SORTS = {
     "waiting": ("stage_entered_at", "Waiting longest"),
@@ -39,12 +39,16 @@ REFERENCE = re.compile(r"LEO-\d{4}-\d{4,}", re.IGNORECASE)
 # A queue longer than this is counted no further: the page says "More than 500 applications" (20 pages).
 COUNT_LIMIT = 500
 # A search is counted no further than this: past four pages of matches, a person refines the search rather than
-# reads on, and a common term (a name most researchers share) is found in a walk of a fifth the length.
+# reads on. A search for a common term (`queue_search.matching`) is counted no further than the page shown: each
+# entry of the queue is checked as the walk reaches it, so counting on would cost many pages' walks.
 SEARCH_COUNT_LIMIT = 100
 
 
-def count_limit(filters: "QueueFilters") -> int:
-    """How far the queue is counted: a search less far than the whole queue."""
+def count_limit(filters: "QueueFilters", common: bool = False, number: int = 1) -> int:
+    """How far the queue is counted: a search less far than the whole queue, a common term to the end of page
+    `number` (the page says "more than" that many while there are more)."""
+    if common:
+        return PAGE_SIZE * max(1, number)
     return SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
 
 
@@ -80,6 +84,12 @@ def _coordinator(field):
 
 def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
     """The team's queue with the filters applied, in the order chosen."""
+    return searched_queue(team, user, filters)[0]
+
+
+def searched_queue(team: Team, user, filters: QueueFilters) -> tuple[QuerySet[Application], bool]:
+    """`queue`, and whether its search is for a common term (`queue_search.matching`)."""
+    common = False
     team = Team(team)
     stage = TEAM_STAGES[team]
     queryset = Application.objects.filter(in_queue(team))
@@ -101,8 +111,9 @@ def queue(team: Team, user, filters: QueueFilters) -> QuerySet[Application]:
             # A reference is looked up in its own unique index, not searched for in every title of the queue.
             queryset = queryset.filter(reference=term.upper())
         else:
-            queryset = queryset.filter(search(term))
-    return queryset.order_by(*ordering(filters.sort))
+            condition, common = matching(term)
+            queryset = queryset.filter(condition)
+    return queryset.order_by(*ordering(filters.sort)), common
 
 
 def _counted(selected: str, limit: int) -> str:
@@ -178,8 +189,8 @@ def queue_page(team: Team, user, filters: QueueFilters, number: int = 1, now=Non
     """The page of the queue the person asked for, with how many match: one query, or, for a page past the
     end, up to two more to find the last page and read it."""
     team = Team(team)
-    queryset = queue(team, user, filters)
-    limit = count_limit(filters)
+    queryset, common = searched_queue(team, user, filters)
+    limit = count_limit(filters, common, number)
     rows, count = _page(team, queryset, filters.sort, number, now, limit)
     exact = len(rows) <= PAGE_SIZE or count <= limit
     if not rows and number > 1:

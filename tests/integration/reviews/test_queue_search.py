@@ -137,7 +137,7 @@ def test_a_name_common_among_people_is_checked_for_each_entry_walked_not_gathere
     if connection.vendor != "postgresql":
         pytest.skip("the plans are PostgreSQL's")
     monkeypatch.setattr(queue_search, "SEARCH_BOUND", 2)
-    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", selectors.COUNT_LIMIT)  # counted to the end, and checked
+    monkeypatch.setattr(selectors, "count_limit", lambda *_: selectors.COUNT_LIMIT)  # counted to the end, and checked
     crowd(queue[0], 300)
     crowded = Application.objects.filter(reference__startswith="LEO-2019-").order_by("reference")
     for n, application in enumerate(crowded):

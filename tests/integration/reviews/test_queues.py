@@ -175,6 +175,25 @@ def test_a_search_is_counted_less_far_than_the_queue(client, people, monkeypatch
     assert max(a.reference for a in applications) in searched[1]
 
 
+def test_a_search_for_a_common_term_is_counted_to_the_page_shown(client, people, monkeypatch):
+    from reviews import queue_search, selectors
+
+    monkeypatch.setattr(queue_search, "SEARCH_BOUND", 2)  # more than two matches: a common term
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    applications = [at(State.RAS_CHECK, people, title=f"Earnings outcomes {n}") for n in range(7)]
+    client.force_login(people.ras)
+
+    pages = [client.get(queue("intake", sort="reference", q="outcomes", page=n)).content.decode() for n in (1, 2, 4)]
+
+    assert "More than 2 applications" in pages[0]
+    assert "More than 4 applications" in pages[1]
+    assert 'rel="next"' in pages[1]
+    # The last page is short, so it knows how many there are.
+    assert "7 applications" in pages[2]
+    shown = [reference for page in pages for reference in re.findall(r">(LEO-\d{4}-\d+)</a>", page)]
+    assert shown == sorted(a.reference for a in applications)[:4] + sorted(a.reference for a in applications)[6:]
+
+
 def test_assignment_is_within_the_team_and_shows_in_my_work(client, people):
     application = at(State.DEPARTMENT_REVIEW, people)
     colleague = People.create().dfe
