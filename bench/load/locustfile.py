@@ -5,9 +5,11 @@
 - Researchers sign in, browse their applications list and application pages, download the form template,
   and upload Variable Request Forms to their own drafts' data page, then poll the result as the page does
   while a worker checks the form.
-- Staff (crews of RAS officer, DfE, HMRC and DWP reviewers and a panel member) sign in with their password
-  and their authenticator's code, browse their team's queue and "My work", open review pages and record
-  decisions through the real forms: RAS passes intake, each department approves, the panel accredits.
+- Staff (crews of RAS officer, DfE, HMRC and DWP reviewers, a panel member and a delegated official) sign in
+  with their password and their authenticator's code, browse their team's queue and "My work", open review
+  pages and record decisions through the real forms: RAS passes intake, each department approves (the service
+  routes the application to the panel or a delegated official), the delegated official accredits. The panel
+  accredits only at a meeting: its member reads the queue, the reviews and the decision form, and decides nothing.
 - Bare-page users, signed in as researchers, fetch a page of about the median size of the main pages served
   so far, rendered from a template without the database by the same gunicorn through the same middleware.
 
@@ -316,7 +318,9 @@ class Staff(LeoUser):
         if not waiting:
             journal(kind="no_work", user=self.email)
             return
-        pk = waiting[0]
+        action = plan.DECISION[self.role]
+        # One who decides takes the next application; the panel member, who decides nothing here, reads any.
+        pk = waiting[0] if action else random.choice(waiting)
         self.call("GET", f"/reviews/applications/{pk}/", "review page")
         path = f"/reviews/applications/{pk}/{plan.DECISION_PAGE[self.role]}/"
         page = self.call("GET", path, "decision form")
@@ -325,7 +329,8 @@ class Staff(LeoUser):
             if page.status_code == 200:
                 self.fail("decision form", f"no decision form for {pk}")
             return
-        action = plan.DECISION[self.role]
+        if action is None:
+            return
         entry = {"kind": "decision", "action": action, "user": self.email, "application": pk, "role": self.role}
         journal(outcome="intent", **entry)
         response = self.call("POST", path, "decision POST", expect=(302, 409), data=self.answers(form))
@@ -341,18 +346,16 @@ class Staff(LeoUser):
     def answers(self, form: list[dict]) -> dict:
         """The decision form filled in: the hidden fields as served, and this role's decision."""
         data = hidden_values(form)
-        decision = {"ras": "pass", "panel": "accredit"}.get(self.role, "approved")
+        decision = {"ras": "pass", "delegated": "accredit"}.get(self.role, "approved")
         offered = {f["value"] for f in form if f["name"] == "decision"}
         if decision not in offered:
             raise ValueError(f"The decision form offers {sorted(offered)}, not {decision}")
         data |= {"decision": decision, "text": ""}
         if self.role == "ras":
             data["checks"] = [f["value"] for f in form if f["name"] == "checks"]
-        if self.role == "panel":
-            today, ends = date.today(), date.today() + timedelta(days=3 * 365)
-            for prefix, day in (("meeting_date", today), ("ends_on", ends)):
-                data |= {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
-            data |= {"members_present": "Chair (independent)\nONS member\nDfE official", "conditions": ""}
+        if self.role == "delegated":
+            ends = date.today() + timedelta(days=3 * 365)
+            data |= {"ends_on_0": ends.day, "ends_on_1": ends.month, "ends_on_2": ends.year}
         return data
 
 
@@ -382,6 +385,12 @@ class DwpReviewer(Staff):
 
 class PanelMember(Staff):
     role = "panel"
+    fixed_count = MIX.crews
+    accounts = itertools.count()
+
+
+class DelegatedOfficial(Staff):
+    role = "delegated"
     fixed_count = MIX.crews
     accounts = itertools.count()
 

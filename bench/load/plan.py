@@ -2,10 +2,16 @@
 
 Shared by the runner (`run.py`, `seed.py`, `verify.py`) and the locustfile; it imports nothing from Django.
 
-Every simulated person has an account of their own. Staff come in crews of five, one per team (RAS intake,
-DfE, HMRC, DWP, the panel); each crew's applications carry its tag in their title, and each crew member
-finds their work by searching their team's queue for it. Within a crew each team has one person, so no two
-simulated people ever try to make the same decision on the same application.
+Every simulated person has an account of their own. Staff come in crews of six, one per team (RAS intake,
+DfE, HMRC, DWP, the panel, delegated accreditation); each crew's applications carry its tag in their title, and
+each crew member finds their work by searching their team's queue for it. Within a crew each team has one person,
+so no two simulated people ever try to make the same decision on the same application.
+
+Once every department has approved, the service sends an application to a delegated official when it meets the
+admin-set criteria (`applications.delegation`, the criteria as a new installation has them) and to the panel
+otherwise; the seeding makes half of each crew's applications meet them, so both routes are taken. The panel
+accredits only at a meeting, so the panel member reads their queue, the reviews and the decision form without
+recording a decision; the delegated official accredits.
 """
 
 import base64
@@ -16,22 +22,33 @@ import struct
 from dataclasses import dataclass
 
 # Each crew member's team (the queue's address), and the decision page they use.
-STAFF_ROLES = ("ras", "dfe", "hmrc", "dwp", "panel")
-TEAM = {"ras": "intake", "dfe": "dfe", "hmrc": "hmrc", "dwp": "dwp", "panel": "panel"}
-DECISION_PAGE = {"ras": "intake", "dfe": "department", "hmrc": "department", "dwp": "department", "panel": "panel"}
-# The decision each crew member records, and the event the service must log for it.
+STAFF_ROLES = ("ras", "dfe", "hmrc", "dwp", "panel", "delegated")
+TEAM = {"ras": "intake", "dfe": "dfe", "hmrc": "hmrc", "dwp": "dwp", "panel": "panel", "delegated": "delegated"}
+DECISION_PAGE = {
+    "ras": "intake",
+    "dfe": "department",
+    "hmrc": "department",
+    "dwp": "department",
+    "panel": "panel",
+    "delegated": "delegated",
+}
+# The decision each crew member records (the panel member none: the panel accredits at a meeting), and the event
+# the service must log for it.
 DECISION = {
     "ras": "intake_pass",
     "dfe": "department_approve",
     "hmrc": "department_approve",
     "dwp": "department_approve",
-    "panel": "panel_accredit",
+    "panel": None,
+    "delegated": "delegated_accredit",
 }
 EVENT_KIND = {
     "intake_pass": "intake_passed",
     "department_approve": "department_approved",
-    "panel_accredit": "accredited",
+    "delegated_accredit": "accredited",
 }
+# Where an application goes once every department has approved, by whether it meets the delegation criteria.
+ROUTES = ("delegated", "panel")
 DEPARTMENTS = ("dfe", "hmrc", "dwp")
 
 # The pages whose figures are reported together as "main pages", beside the bare page's.
@@ -47,7 +64,7 @@ MAIN_PAGES = (
 )
 POSTS = ("decision POST", "upload POST")
 
-MIN_USERS = 7
+MIN_USERS = 8
 DRAFTS_PER_RESEARCHER = 2
 
 
@@ -67,9 +84,9 @@ class Mix:
 
 
 def mix_for(users: int) -> Mix:
-    """About two fifths researchers, half staff (in crews of five) and a tenth on the bare page."""
+    """About two fifths researchers, half staff (in crews of six) and a tenth on the bare page."""
     if users < MIN_USERS:
-        raise ValueError(f"The load test needs at least {MIN_USERS} simulated users (one crew of five staff).")
+        raise ValueError(f"The load test needs at least {MIN_USERS} simulated users (one crew of six staff).")
     bare = max(1, round(users / 10))
     crews = max(1, round(users / 10))
     return Mix(researchers=users - bare - crews * len(STAFF_ROLES), crews=crews, bare=bare)

@@ -75,7 +75,7 @@ def think_time(text: str) -> tuple[float, float]:
 def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--run-time", type=seconds_of, default=180, help="how long Locust runs (default 3m)")
-    parser.add_argument("--users", type=int, default=50, help="simulated users (default 50, at least 7)")
+    parser.add_argument("--users", type=int, default=50, help="simulated users (default 50, at least 8)")
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second (default 10)")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/leo_load")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
@@ -590,7 +590,7 @@ def report(args, mix: plan.Mix, manifest: dict, checks: list, figures: dict, run
     log("")
     log(
         f"Load test: {mix.total} users ({mix.researchers} researcher{'s' * (mix.researchers != 1)}, "
-        f"{mix.crews} crew{'s' * (mix.crews != 1)} of five staff, "
+        f"{mix.crews} crew{'s' * (mix.crews != 1)} of six staff, "
         f"{mix.bare} on the bare page) for {args.run_time} s, waiting {args.think_time[0]:g}-{args.think_time[1]:g} s "
         f"between tasks; "
         + (
@@ -620,7 +620,8 @@ def report(args, mix: plan.Mix, manifest: dict, checks: list, figures: dict, run
         )
     log(
         f"Decisions: {decisions['decisions_done']}, stale (409) {decisions['stale_409']}, "
-        f"department reviews completed {decisions['completions']}; "
+        f"department reviews completed {decisions['completions']} "
+        f"({', '.join(f'to {route} {n}' for route, n in sorted(decisions['routes'].items(), key=str))}); "
         f"searches that found no work left: {figures['no_work']}"
     )
     log("")

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from applications.delegation import assess
 from applications.models import Application, ApplicationEvent, DepartmentReview, VariableRequestForm
 from applications.services import create_application, submit_application
 from applications.states import State
@@ -43,8 +44,19 @@ ROLE = {
     "hmrc": Role.HMRC_REVIEWER,
     "dwp": Role.DWP_REVIEWER,
     "panel": Role.PANEL_MEMBER,
+    "delegated": Role.DELEGATED_OFFICIAL,
 }
-STAFF_TEAM = {"ras": Team.INTAKE, "dfe": Team.DFE, "hmrc": Team.HMRC, "dwp": Team.DWP, "panel": Team.PANEL}
+STAFF_TEAM = {
+    "ras": Team.INTAKE,
+    "dfe": Team.DFE,
+    "hmrc": Team.HMRC,
+    "dwp": Team.DWP,
+    "panel": Team.PANEL,
+    "delegated": Team.DELEGATED,
+}
+# Where each seeded stage's applications go once every department has approved.
+ROUTE = {State.PANEL_REVIEW: "panel", State.DELEGATED_REVIEW: "delegated"}
+ROUTE_STATE = {"panel": State.PANEL_REVIEW, "delegated": State.DELEGATED_REVIEW}
 
 
 def upload_variants(directory: Path) -> list[dict]:
@@ -85,23 +97,30 @@ def _researcher(email: str, full_name: str, password_hash: str, today) -> User:
     return user
 
 
-def _application(title: str, coordinator: User, co_applicant: User, rng: random.Random, form: bytes | None):
-    """A complete draft, with a checked Variable Request Form when `form` is given."""
+def _application(
+    title: str, coordinator: User, co_applicant: User, rng: random.Random, form: bytes | None, route: str = "panel"
+):
+    """A complete draft, with a checked Variable Request Form when `form` is given. With the "delegated" route it
+    meets the delegation criteria (every ethics item low risk, and the seeded form's items within them); with
+    "panel" one ethics item is rated average, so it goes to the panel."""
     today = timezone.localdate()
     with transaction.atomic():
         application = create_application(title=title, by=coordinator)
         fill_answers(application, title=title, start=today + timedelta(days=60), rng=rng)
-        # The load plan's approved applications go on to the panel, not to a delegated official.
-        not_all_low_risk(application)
+        if route == "panel":
+            not_all_low_risk(application)
         add_member(application, co_applicant)
         if form is not None:
             attach_demo_form(application, by=coordinator, data=form)
+            # The run's checks expect each application on its route: stop here if the criteria say otherwise.
+            if assess(application).eligible != (route == "delegated"):
+                raise RuntimeError(f"{title}: does not go the {route} route under the delegation criteria")
     return application
 
 
-def _crew_application(title, target, coordinator, co_applicant, staff, rng, form) -> Application:
+def _crew_application(title, target, route, coordinator, co_applicant, staff, rng, form) -> Application:
     """An application taken to `target` by the services, assigned to the crew member whose work it is."""
-    application = _application(title, coordinator, co_applicant, rng, form)
+    application = _application(title, coordinator, co_applicant, rng, form, route)
     pk = application.pk
     submit_application(application_id=pk, by=coordinator)
     if target == State.RAS_CHECK:
@@ -117,7 +136,10 @@ def _crew_application(title, target, coordinator, co_applicant, staff, rng, form
         record_department_decision(
             application_id=pk, by=staff[role], department=role, decision=DepartmentReview.Decision.APPROVED
         )
-    assign(application_id=pk, team=Team.PANEL, assignee=staff["panel"], by=staff["panel"])
+    application.refresh_from_db()
+    if application.state != target:
+        raise RuntimeError(f"{title}: went to {application.state}, not {target}")
+    assign(application_id=pk, team=STAFF_TEAM[route], assignee=staff[route], by=staff[route])
     return application
 
 
@@ -150,10 +172,13 @@ def seed(mix: plan.Mix, *, run_seconds: int, background: int, run_dir: Path, log
     ]
 
     count = plan.per_stage(run_seconds)
-    log(f"  {mix.crews} crews of five staff, each with {count} applications at RAS check, department review and panel")
+    log(
+        f"  {mix.crews} crews of six staff, each with {count} applications at RAS check, department review, "
+        "panel review and delegated review"
+    )
     crews = []
     seeded = {}
-    targets = [State.RAS_CHECK, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW]
+    targets = [State.RAS_CHECK, State.DEPARTMENT_REVIEW, State.PANEL_REVIEW, State.DELEGATED_REVIEW]
     next_researcher = 0
     for crew in range(1, mix.crews + 1):
         staff = {
@@ -166,9 +191,11 @@ def seed(mix: plan.Mix, *, run_seconds: int, background: int, run_dir: Path, log
                 owner = researchers[next_researcher % len(researchers)]
                 next_researcher += 1
                 title = f"Load study {target} {index} {tag}"
-                application = _crew_application(title, target, owner["user"], co_applicant, staff, rng, form)
+                # Before department review half the applications meet the delegation criteria, half do not.
+                route = ROUTE.get(target) or plan.ROUTES[index % 2]
+                application = _crew_application(title, target, route, owner["user"], co_applicant, staff, rng, form)
                 owner["applications"].append(str(application.pk))
-                seeded[str(application.pk)] = {"crew": crew, "state": str(target)}
+                seeded[str(application.pk)] = {"crew": crew, "state": str(target), "route": route}
         crews.append(
             {
                 "crew": crew,

@@ -21,14 +21,24 @@ from applications.states import State
 from . import plan
 
 VALIDATE_TASK = "applications.tasks.validate_variable_request_form"
-DECISION_EVENTS = ("intake_passed", "department_approved", "department_review_completed", "accredited")
+DECISION_EVENTS = (
+    "intake_passed",
+    "department_approved",
+    "accreditation_routed",
+    "department_review_completed",
+    "accredited",
+)
+# Recorded by the service with the last approval, not decisions of their own.
+FOLLOW_ON_EVENTS = ("accreditation_routed", "department_review_completed")
 EVENT_STATE = {
     "intake_passed": State.DEPARTMENT_REVIEW,
-    "department_approved": None,  # department review, or panel review when it was the last approval
-    "department_review_completed": State.PANEL_REVIEW,
+    "department_approved": None,  # department review, or where the route goes when it was the last approval
+    "accreditation_routed": None,  # recorded before the move
+    "department_review_completed": None,  # panel or delegated review, as the route says
     "accredited": State.ACCREDITED,
     "form_uploaded": State.DRAFT,
 }
+ROUTE_STATE = {"panel": State.PANEL_REVIEW, "delegated": State.DELEGATED_REVIEW}
 ACCESS_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d{3}) ')
 
 
@@ -147,7 +157,7 @@ def check_decisions(manifest: dict, entries: list[dict]) -> tuple[list[Check], d
         .order_by("pk")
     )
     expected = Counter((d["application"], plan.EVENT_KIND[d["action"]], d["user"]) for d in done)
-    logged = Counter(_event_key(e) for e in events if e.kind != "department_review_completed")
+    logged = Counter(_event_key(e) for e in events if e.kind not in FOLLOW_ON_EVENTS)
     problems = [f"not logged: {key} x{count}" for key, count in (expected - logged).items()]
     problems += [
         f"logged but not done by a simulated user (or twice): {key} x{count}"
@@ -163,23 +173,26 @@ def check_decisions(manifest: dict, entries: list[dict]) -> tuple[list[Check], d
             wrong_state.append(f"{event.kind} on {event.application_id} ended in {event.to_state}, not {want}")
         if event.kind == "department_approved" and event.to_state not in (
             State.DEPARTMENT_REVIEW,
-            State.PANEL_REVIEW,
+            *ROUTE_STATE.values(),
         ):
             wrong_state.append(f"department_approved on {event.application_id} ended in {event.to_state}")
 
     # The approval that completes department review is followed, in the same transaction, by one
-    # "department_review_completed" event by the same person.
-    completions = defaultdict(list)
+    # "accreditation_routed" and one "department_review_completed" event by the same person, on the route the
+    # seeding set the application up for, ending at that route's stage.
+    follow_ons = defaultdict(list)
     approvals = defaultdict(list)
     for event in events:
-        if event.kind == "department_review_completed":
-            completions[str(event.application_id)].append(event)
+        if event.kind in FOLLOW_ON_EVENTS:
+            follow_ons[str(event.application_id)].append(event)
         elif event.kind == "department_approved":
             approvals[str(event.application_id)].append(event)
-    for application_id, found in completions.items():
+    routes = Counter()
+    for application_id, found in follow_ons.items():
         last = approvals[application_id][-1] if approvals[application_id] else None
-        if len(found) != 1 or last is None or found[0].actor_id != last.actor_id:
-            wrong_state.append(f"{application_id}: {len(found)} completion events after its last approval")
+        seeded = manifest["seeded"].get(application_id, {}).get("route")
+        routes[seeded] += 1
+        wrong_state += route_problems(application_id, found, last, seeded)
 
     stale = attempts["stale"]
     by_action = Counter(d["action"] for d in done)
@@ -199,9 +212,30 @@ def check_decisions(manifest: dict, entries: list[dict]) -> tuple[list[Check], d
         "stale_409": len(stale),
         "interrupted": len(interrupted),
         "failed": len(attempts["failed"]),
-        "completions": sum(len(v) for v in completions.values()),
+        "completions": sum(routes.values()),
+        "routes": dict(routes),
     }
     return checks, figures
+
+
+def route_problems(application_id: str, found: list, last_approval, route: str | None) -> list[str]:
+    """What is wrong with the events that followed the approval completing an application's department review."""
+    kinds = Counter(event.kind for event in found)
+    if kinds != Counter(FOLLOW_ON_EVENTS) or last_approval is None:
+        return [f"{application_id}: {dict(kinds)} after its last approval, not one of each of {FOLLOW_ON_EVENTS}"]
+    problems = [
+        f"{application_id}: {event.kind} by another person than the last approval"
+        for event in found
+        if event.actor_id != last_approval.actor_id
+    ]
+    routed = next(event for event in found if event.kind == "accreditation_routed")
+    completed = next(event for event in found if event.kind == "department_review_completed")
+    taken = routed.data.get("route")
+    if taken != route or completed.data.get("route") != route:
+        problems.append(f"{application_id}: routed to {taken}, seeded for the {route} route")
+    if completed.to_state != ROUTE_STATE.get(route):
+        problems.append(f"{application_id}: department review completed at {completed.to_state}, not {route} review")
+    return problems
 
 
 def expected_states(manifest: dict, done: list[dict]) -> dict[str, str]:
@@ -214,14 +248,14 @@ def expected_states(manifest: dict, done: list[dict]) -> dict[str, str]:
         state = seeded["state"]
         decisions = by_application.get(application_id, [])
         actions = {d["action"] for d in decisions}
-        approved = set(plan.DEPARTMENTS) if state == State.PANEL_REVIEW else set()
+        approved = set()
         if state == State.RAS_CHECK and "intake_pass" in actions:
             state = State.DEPARTMENT_REVIEW
         if state == State.DEPARTMENT_REVIEW:
             approved |= {d["role"] for d in decisions if d["action"] == "department_approve"}
             if approved == set(plan.DEPARTMENTS):
-                state = State.PANEL_REVIEW
-        if state == State.PANEL_REVIEW and "panel_accredit" in actions:
+                state = ROUTE_STATE[seeded["route"]]
+        if state == State.DELEGATED_REVIEW and "delegated_accredit" in actions:
             state = State.ACCREDITED
         expected[application_id] = str(state)
     return expected
