@@ -65,9 +65,18 @@ def matching_sql(term: str, limit: int) -> tuple[str, list]:
         f"UNION ALL SELECT a.id FROM {table} a WHERE {_like('a.title')} "
         f"UNION ALL SELECT m.application_id FROM {member} m JOIN {user} u ON u.id = m.user_id "
         f"WHERE {_like('u.full_name')} "
-        f"UNION ALL SELECT m.application_id FROM {member} m WHERE {_like('m.email')} LIMIT {int(limit)}"
     )
-    return sql, [term.upper(), pattern, pattern, pattern]
+    params = [term.upper(), pattern, pattern]
+    if _may_be_in_an_email(term):
+        sql += f"UNION ALL SELECT m.application_id FROM {member} m WHERE {_like('m.email')} "  # noqa: S608
+        params.append(pattern)
+    return sql + f"LIMIT {int(limit)}", params
+
+
+def _may_be_in_an_email(term: str) -> bool:
+    """An e-mail address holds no space, so a term with one is looked for in names alone: the e-mails' trigram
+    index, whose commonest trigrams (those of `researcher`) are in nearly every address, is not read at all."""
+    return not any(character.isspace() for character in term)
 
 
 def _has_person(term: str) -> RawSQL:
@@ -86,11 +95,12 @@ def _has_person(term: str) -> RawSQL:
     user = get_user_model()._meta.db_table
     pattern = f"%{connection.ops.prep_for_like_query(term)}%"
     quote = connection.ops.quote_name
+    in_email = _may_be_in_an_email(term)
     # The term is a bound parameter; the SQL around it is fixed.
     return RawSQL(  # noqa: S611
         f"EXISTS (SELECT 1 FROM {member} m WHERE m.application_id = {quote(table)}.{quote('id')} "  # noqa: S608
-        f"AND ({_like('m.email')} OR EXISTS (SELECT 1 FROM {user} u WHERE u.id = m.user_id "
+        f"AND ({_like('m.email') + ' OR ' if in_email else ''}EXISTS (SELECT 1 FROM {user} u WHERE u.id = m.user_id "
         f"AND {_like('u.full_name')} OFFSET 0)) LIMIT 1 OFFSET 0)",
-        [pattern, pattern],
+        [pattern, pattern] if in_email else [pattern],
         output_field=BooleanField(),
     )

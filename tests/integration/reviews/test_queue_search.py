@@ -82,7 +82,7 @@ def searched(people, term: str, **filters) -> tuple[list, int]:
     return list(selectors.queue(Team.INTAKE, people.ras, chosen).values_list("pk", flat=True)), page.count
 
 
-TERMS = ["example.org", "earnings", "grace", "HOPKINS", "smith", "lovelace", "50%", "zqxjvw", "ppr"]
+TERMS = ["example.org", "earnings", "grace", "HOPKINS", "smith", "lovelace", "ada lovelace", "50%", "zqxjvw", "ppr"]
 
 
 @pytest.mark.parametrize("bound", [2, queue_search.SEARCH_BOUND])
@@ -157,3 +157,13 @@ def test_a_name_common_among_people_is_checked_for_each_entry_walked_not_gathere
     assert "hashed SubPlan" not in found, found
     assert "id = m.user_id" in found, found  # each member's own user, looked up
     assert searched(people, "hopkins") == (plainly(people, "hopkins"), len(plainly(people, "hopkins")))
+
+
+def test_a_term_with_a_space_is_not_looked_for_in_e_mail_addresses(people, queue):
+    """No e-mail address holds a space: such a term reads the names' index, never the e-mails'."""
+    sql, _ = queue_search.matching_sql("ada lovelace", queue_search.SEARCH_BOUND + 1)
+    assert "email" not in sql
+    assert "email" in queue_search.matching_sql("lovelace", queue_search.SEARCH_BOUND + 1)[0]
+    assert "email" not in queue_search._has_person("ada lovelace").sql
+    assert "email" in queue_search._has_person("lovelace").sql
+    assert searched(people, "ada lovelace")[0] == plainly(people, "ada lovelace")
