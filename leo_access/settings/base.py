@@ -381,6 +381,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationState": "applications.states.State.choices",
         "IntakeItem": "reviews.models.IntakeItem.choices",
+        "MeetingStatus": [("open", "Open"), ("closed", "Closed")],  # reviews.models.PanelMeeting.Status
     },
 }
 
