@@ -195,7 +195,7 @@ def test_one_navigation_item_is_active_on_each_page(client):
 
 
 def test_the_typed_name_must_match_the_profile_as_written(client):
-    from tests.factories import PASSWORD
+    from tests.factories import PASSWORD, totp_code
     from tests.lifecycle import advance
 
     people = People.create()
@@ -207,11 +207,12 @@ def test_the_typed_name_must_match_the_profile_as_written(client):
 
     text = current_text()
     data = {f"clause_{n}": "on" for n in range(1, len(text.clauses) + 1)}
+    # Confirmed with the second factor the person has (an authenticator app), or else the password.
     data |= {"text_sha256": text.sha256, "password": PASSWORD}
     url = reverse("declarations:sign", args=[application.pk])
     refused = html_of(client.post(url, data | {"typed_name": coordinator.full_name.lower()}))
     assert "exactly as it is written in your profile" in refused
-    accepted = client.post(url, data | {"typed_name": f" {coordinator.full_name} "})
+    accepted = client.post(url, data | {"typed_name": f" {coordinator.full_name} ", "code": totp_code()})
     assert accepted.status_code == 302
     assert coordinator.declarations.get().typed_name == coordinator.full_name
     # The confirmation says what happens next: here the only member signed, so access is granted.
