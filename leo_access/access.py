@@ -158,6 +158,7 @@ URL_ACCESS: dict[str, Access] = {
     "api:meeting": Access("reviews.view_meetings", "meeting"),
     "api:panel_decision": Access("reviews.manage_meetings", "meeting"),
     "api:access_list": Access("access.view", note="For the Secure Research Service"),
+    "sign_out_everywhere": Access("account.manage", note="POST only; ends one's own sessions"),
     "api_tokens:list": Access("account.manage", note="One's own tokens; staff create them with a second factor only"),
     "api_tokens:revoke": Access("account.manage", "api_token", refused=404, note="One's own tokens only"),
 }
@@ -243,6 +244,7 @@ SERVICE_ACCESS: dict[str, str] = {
     "notifications.services.mark_all_read": "self",
     "notifications.services.set_preference": "self",
     "leo_access.profile.update_profile": "self",
+    "leo_access.sessions.end_every_session": "self",
     "api.tokens.issue_token": "self",
     "api.tokens.revoke_token": "self",
     "leo_access.accredited_researchers.services.import_register": "register.import",
@@ -261,6 +263,7 @@ SERVICE_MODULES = [
     "declarations.services",
     "notifications.services",
     "leo_access.profile",
+    "leo_access.sessions",
     "api.tokens",
     "leo_access.accredited_researchers.services",
     "operations.personal_data",

@@ -1,6 +1,8 @@
 """Passkeys (WebAuthn through allauth's MFA): a second factor, and a way to sign in without a password."""
 
+from allauth.mfa.adapter import get_adapter
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
+from allauth.mfa.webauthn.views import RemoveWebAuthnView
 from django import forms
 
 
@@ -21,3 +23,32 @@ class AddPasskeyForm(AddWebAuthnForm):
         required=False,
         initial=True,
     )
+
+
+class RemovePasskeyForm(forms.Form):
+    """Asks the second-factor adapter, as allauth's form for removing an authenticator app does: allauth's own
+    passkey removal does not, and would let someone remove their last second factor."""
+
+    def __init__(self, *args, authenticator, **kwargs):
+        self.authenticator = authenticator
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        adapter = get_adapter()
+        if not adapter.can_delete_authenticator(self.authenticator):
+            raise adapter.validation_error("cannot_delete_authenticator")
+        return super().clean()
+
+
+class RemovePasskeyView(RemoveWebAuthnView):
+    form_class = RemovePasskeyForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["authenticator"] = self.object
+        # Bound on the first visit too, so that the page says at once why the passkey cannot be removed.
+        kwargs.setdefault("data", {})
+        return kwargs
+
+
+remove_passkey = RemovePasskeyView.as_view()

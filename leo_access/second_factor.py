@@ -9,6 +9,8 @@ or an authenticator removed and added again elsewhere) is signed out and asked t
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa import signals as mfa_signals
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -68,3 +70,24 @@ def _second_factor_proved(sender, request, user, authenticator, **kwargs):
     the second factor."""
     if request is not None and authenticator.type in (authenticator.Type.TOTP, authenticator.Type.WEBAUTHN):
         record_authentication(request, user, method="mfa", type=authenticator.type, id=authenticator.pk)
+
+
+# An authenticator app or a passkey proves the second factor; recovery codes only stand in for a lost one.
+FACTOR_TYPES = ("totp", "webauthn")
+LAST_FACTOR_REFUSED = (
+    "You cannot remove your only second factor. Set up an authenticator app or add a passkey first, "
+    "then remove this one."
+)
+
+
+class SecondFactorAdapter(DefaultMFAAdapter):
+    """Everyone keeps at least one second factor (SATRE 3.2.04), so removing the last is refused on the page that
+    would remove it, with the reason, rather than sending the person to set one up again next time."""
+
+    error_messages = {**DefaultMFAAdapter.error_messages, "cannot_delete_authenticator": LAST_FACTOR_REFUSED}
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        if authenticator.type not in FACTOR_TYPES:
+            return True
+        others = Authenticator.objects.filter(user_id=authenticator.user_id, type__in=FACTOR_TYPES)
+        return others.exclude(pk=authenticator.pk).exists()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import error_pages, profile, views
+from . import error_pages, passkeys, profile, sessions, views
 from .accredited_researchers import views as register_views
 
 handler400 = error_pages.bad_request
@@ -18,8 +18,11 @@ urlpatterns = [
     path("privacy", views.privacy, name="privacy"),
     path("accounts/profile/", profile.profile, name="profile"),
     path("accredited-researchers/", register_views.register, name="accredited_register"),
+    path("accounts/sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/api-tokens/", include("api.account_urls")),
+    # Before allauth's own, which would remove someone's last second factor.
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", passkeys.remove_passkey, name="mfa_remove_webauthn"),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
     path("register/", include("applications.register.urls")),

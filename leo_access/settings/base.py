@@ -215,6 +215,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT or 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "LEO Access"
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_ADAPTER = "leo_access.second_factor.SecondFactorAdapter"
 MFA_FORMS = {"add_webauthn": "leo_access.passkeys.AddPasskeyForm"}
 # The passkey's relying party is the host the page was served from. Browsers accept https origins and
 # http://localhost, and so does the server's origin check (python-fido2), so MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN,

@@ -6,11 +6,14 @@ Set SCREENSHOTS to a folder to keep a full-page picture of each page at 375 px w
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from applications.amendments.services import request_amendment, submit_amendment, update_amendment
+from applications.closure.services import close_early
 from applications.states import State
 from leo_access.roles import Role
 from tests.factories import PASSWORD, ApplicationFactory, coordinator_of
@@ -29,6 +32,31 @@ SECTIONS = ["project", "public-benefit", "ethics", "safeguards"]
 ACCOUNT_PAGES = "/accounts/"
 
 
+def live_project(people, coordinator=None):
+    made = ApplicationFactory(created_by=coordinator) if coordinator else ApplicationFactory()
+    return advance(made, State.ACCESS_GRANTED, people)
+
+
+def ask_for_extension(application):
+    """A submitted amendment asking for a month more: the RAS decides it, so it waits in the RAS's queue."""
+    by = coordinator_of(application)
+    amendment = request_amendment(application_id=application.pk, by=by, summary="The analysis needs a month more.")
+    update_amendment(
+        amendment_id=amendment.pk,
+        by=by,
+        summary="The analysis needs a month more.",
+        new_end_date=application.end_date + timedelta(days=30),
+    )
+    submit_amendment(amendment_id=amendment.pk, by=by)
+
+
+def closed_project(people):
+    """Closed early, with its closure return awaited."""
+    application = live_project(people)
+    close_early(application_id=application.pk, by=coordinator_of(application), reason="The work is finished.")
+    return application
+
+
 def pages_for(role: str) -> tuple[object, list[str]]:
     """Who signs in for `role`, with an application at the stage they act on, and the pages beyond their
     navigation's links to walk."""
@@ -37,6 +65,8 @@ def pages_for(role: str) -> tuple[object, list[str]]:
         draft, _ = application_with_member()
         researcher = coordinator_of(draft)
         accredited = advance(ApplicationFactory(created_by=researcher), State.ACCREDITED, people)
+        live = live_project(people, researcher)
+        ask_for_extension(live)
         return researcher, [
             reverse("applications:detail", args=[draft.pk]),
             *(reverse("applications:section", args=[draft.pk, slug]) for slug in SECTIONS[:2]),
@@ -46,14 +76,21 @@ def pages_for(role: str) -> tuple[object, list[str]]:
             reverse("applications:check", args=[draft.pk]),
             reverse("applications:detail", args=[accredited.pk]),
             reverse("declarations:sign", args=[accredited.pk]),
+            reverse("applications:amendments", args=[live.pk]),
         ]
     if role == Role.RAS_OFFICER:
         waiting = advance(ApplicationFactory(), State.RAS_CHECK, people)
-        return people.ras, [reverse("reviews:review", args=[waiting.pk]), reverse("declarations:verify")]
+        ask_for_extension(live_project(people))
+        closed_project(people)  # the closure returns list, in the RAS's navigation, shows its return
+        return people.ras, [
+            reverse("reviews:review", args=[waiting.pk]),
+            reverse("declarations:verify"),
+            reverse("reviews:amendments"),
+        ]
     if role in (Role.DFE_REVIEWER, Role.HMRC_REVIEWER, Role.DWP_REVIEWER):
         reviewing = advance(ApplicationFactory(), State.DEPARTMENT_REVIEW, people)
         user = {Role.DFE_REVIEWER: people.dfe, Role.HMRC_REVIEWER: people.hmrc, Role.DWP_REVIEWER: people.dwp}[role]
-        return user, [reverse("reviews:review", args=[reviewing.pk])]
+        return user, [reverse("reviews:review", args=[reviewing.pk]), reverse("reviews:amendments")]
     if role == Role.PANEL_MEMBER:
         from reviews.services import add_to_agenda
 
@@ -64,15 +101,17 @@ def pages_for(role: str) -> tuple[object, list[str]]:
             reverse("reviews:review", args=[waiting.pk]),
             reverse("reviews:meeting", args=[meeting.pk]),
             reverse("reviews:agenda_item", args=[meeting.pk, item.pk]),
+            reverse("reviews:amendments"),
         ]
     if role == Role.DELEGATED_OFFICIAL:
         waiting = advance(ApplicationFactory(), State.DELEGATED_REVIEW, people)
-        return people.delegated, [reverse("reviews:review", args=[waiting.pk])]
+        return people.delegated, [reverse("reviews:review", args=[waiting.pk]), reverse("reviews:amendments")]
     assert role == Role.ADMIN
     from reviews.tracking.selectors import Period
     from reviews.tracking.services import refresh_dashboard
 
     accredited = advance(ApplicationFactory(), State.ACCREDITED, people)
+    closed_project(people)  # the closure returns list, in the admin's navigation, shows its return
     # Worked out as the worker would, so the dashboard shows its tables and charts rather than "being worked out".
     refresh_dashboard(period=Period.last_months(12))
     return people.admin, [reverse("reviews:review", args=[accredited.pk])]

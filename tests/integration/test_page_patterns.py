@@ -2,6 +2,7 @@
 whom they are for, confirmations before what cannot be undone, upload banners and one active navigation item."""
 
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -192,6 +193,33 @@ def test_one_navigation_item_is_active_on_each_page(client):
     html = html_of(client.get(reverse("reviews:meeting", args=[meeting.pk])))
     active = re.search(r'aria-current="page">([^<]+)<', html)
     assert active.group(1) == "Panel meetings"
+
+
+def test_every_account_page_marks_your_account_in_the_menu(client):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    person = researcher()
+    client.force_login(person)
+    RecoveryCodes.activate(person)
+    # These pages ask for the password again first; this session has just given it.
+    session = client.session
+    session["account_authentication_methods"].append({"method": "password", "at": time.time(), "reauthenticated": True})
+    session.save()
+    for name in (
+        "account_email",
+        "account_change_password",
+        "mfa_index",
+        "mfa_list_webauthn",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_deactivate_totp",
+        "api_tokens:list",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        html = html_of(response)
+        assert html.count('aria-current="page"') == 1, name
+        assert re.search(r'aria-current="page">([^<]+)<', html).group(1) == "Your account", name
 
 
 def test_the_typed_name_must_match_the_profile_as_written(client):

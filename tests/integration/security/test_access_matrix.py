@@ -53,6 +53,7 @@ POST_ONLY = {
     "tracking:export",
     "notifications:read_all",
     "api_tokens:revoke",
+    "sign_out_everywhere",
 }
 POST_DATA = {"tracking:export": {"format": "csv"}}
 # API operations that change something, with their method (they are sent an empty JSON object).
@@ -298,8 +299,9 @@ def test_every_url_answers_each_role_as_the_access_table_says(world, role):
             ok = status == refusal(user, name, obj)
         if not ok:
             wrong.append(f"{name} {url}: {status}")
-        if role == "anonymous" or status >= 500:
-            client = signed_in_as(role, world)  # a refused or failed request must not leave the client changed
+        if role == "anonymous" or status >= 500 or name == "sign_out_everywhere":
+            # A refused or failed request must not leave the client changed; signing out everywhere signs it out.
+            client = signed_in_as(role, world)
     assert wrong == [], f"{role}: unexpected answers:\n" + "\n".join(wrong)
 
 
