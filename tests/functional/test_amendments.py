@@ -13,7 +13,7 @@ from applications.states import State
 from applications.validation import validate_form
 from applications.vrf_catalogue import import_catalogue
 from declarations.services import FIRST_TEXT_CLAUSES
-from tests.factories import PASSWORD, coordinator_of, researcher
+from tests.factories import PASSWORD, coordinator_of, forget_used_code, researcher, totp_code
 from tests.lifecycle import People, advance, application_with_member
 from tests.vrf_factory import VrfBuilder
 
@@ -105,7 +105,10 @@ def test_a_live_project_adds_a_member_and_an_hmrc_table(browser, live_server, ce
     for clause in FIRST_TEXT_CLAUSES:
         member.get_by_label(clause).check()
     member.get_by_label("Your full name").fill(newcomer.full_name)
-    member.get_by_label("Your password").fill(PASSWORD)
+    # Signing is confirmed with the authenticator code; the one used to sign in a moment ago is made usable again.
+    code = totp_code()
+    forget_used_code(newcomer, code)
+    member.get_by_label("Code from your authenticator app").fill(code)
     member.get_by_role("button", name="Sign the declaration").click()
     member.wait_for_url(f"**/applications/{project.pk}/")
     assert MemberAccess.objects.get(application=project, user=newcomer).status == MemberAccess.Status.ACTIVE
