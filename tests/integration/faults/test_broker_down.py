@@ -11,7 +11,6 @@ import time
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_results.models import TaskResult
@@ -24,7 +23,8 @@ from declarations.services import current_text
 from declarations.tasks import UNQUEUED_AFTER, queue_missing_documents
 from demo.forms import ensure_demo_catalogue, filled_form
 from leo_access.celery import app as celery_app
-from tests.factories import PASSWORD, ApplicationFactory, coordinator_of
+from tests.conftest import Client
+from tests.factories import ApplicationFactory, coordinator_of, totp_code
 from tests.lifecycle import People, advance, application_with_member
 
 from .conftest import UNACKED, wait_for
@@ -124,7 +124,7 @@ def test_a_declaration_signed_while_redis_is_down_gets_its_document_once_when_it
     response = client.post(
         reverse("declarations:sign", args=[application.pk]),
         {f"clause_{n}": "on" for n in range(1, len(text.clauses) + 1)}
-        | {"typed_name": member.full_name, "password": PASSWORD, "text_sha256": text.sha256},
+        | {"typed_name": member.full_name, "code": totp_code(), "text_sha256": text.sha256},
         follow=True,
     )
     took = time.monotonic() - started

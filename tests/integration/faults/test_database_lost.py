@@ -3,11 +3,11 @@ transaction leaves nothing half-written."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from applications import clock
 from applications.models import Application, ApplicationEvent, ReferenceCounter, TeamMember
+from tests.conftest import Client
 from tests.factories import researcher
 from tests.smtp import free_port
 
