@@ -3,6 +3,7 @@ official, at the stage their team holds (`routing`)."""
 
 from django.db import transaction
 
+from leo_access.deadlocks import retried_on_deadlock
 from leo_access.roles import Department, department_of
 from leo_access.teams import Team, in_team
 
@@ -33,6 +34,7 @@ def holds(user, amendment: Amendment) -> bool:
     return team is not None and in_team(user, team)
 
 
+@retried_on_deadlock
 def decide_amendment(
     *,
     amendment_id,
@@ -78,6 +80,7 @@ def decide_amendment(
     return amendment
 
 
+@retried_on_deadlock
 def record_amendment_department_decision(
     *, amendment_id, by, department: str, decision: str, reasons: str = "", expected_state: str | None = None
 ) -> AmendmentReview:
