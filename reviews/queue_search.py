@@ -16,21 +16,18 @@ from applications.models import Application, TeamMember
 SEARCH_BOUND = 500
 
 
-def search(term: str) -> Q:
-    """What a search matches: the reference (in any case), or part of the title, of a team member's e-mail or of
-    their name. One query first finds the applications matching, up to SEARCH_BOUND of them, through trigram
-    indexes (PostgreSQL, `reviews/migrations/0003` and `0006`).
+def matching(term: str) -> tuple[Q, bool]:
+    """What a search matches, and whether the term is common (more than SEARCH_BOUND applications match it).
+
+    A search matches the reference (in any case), or part of the title, of a team member's e-mail or of their
+    name. One query first finds the applications matching, up to SEARCH_BOUND of them, through trigram indexes
+    (PostgreSQL, `reviews/migrations/0003` and `0006`).
 
     When that finds them all, the queue is read for just those applications. When it is cut short, the term is
     common (a domain every researcher's address has, a word of most titles), and the queue's index is walked in
     the page's order, checking each entry's title and people in turn, until the page and the count are found:
     the set of everything matching is never built. (`docs/adr/0008-queues-read-from-their-own-indexes.md`)
     """
-    return matching(term)[0]
-
-
-def matching(term: str) -> tuple[Q, bool]:
-    """`search`'s condition, and whether the term is common (more than SEARCH_BOUND applications match it)."""
     found = _matching(term, SEARCH_BOUND + 1)
     if len(found) <= SEARCH_BOUND:
         return Q(pk__in=set(found)), False
